@@ -1,0 +1,221 @@
+// Environment → typed, validated Config. loadConfig(env) is pure: no process.env, no files, no I/O.
+
+export type RedisMode = 'embedded' | 'standalone' | 'cluster' | 'sentinel'
+
+export interface HostPort { host: string, port: number }
+export interface NamedKey { name: string, key: string }
+
+export interface RedisConfig {
+  mode: RedisMode
+  url?: string
+  clusterNodes: HostPort[]
+  sentinels: HostPort[]
+  sentinelName?: string
+  username?: string
+  password?: string
+  tls: boolean
+  commandTimeoutMs: number
+  connectTimeoutMs: number
+  /** Data folder of the embedded redis-server child (mode 'embedded' only). */
+  dataDir: string
+}
+
+export interface Config {
+  nodeEnv: string
+  port: number
+  host: string
+  logLevel: string
+  bodyLimitBytes: number
+  shutdownGraceMs: number
+  redis: RedisConfig
+  keys: { system: string, env: string }
+  sessions: {
+    sessionTtlSeconds: number
+    onboardingTtlSeconds: number
+    maxLifetimeSeconds: number
+    finalizedRetentionSeconds: number
+    onboardingTotalSteps: number
+    narrativeTtlSeconds: number
+    progressRetentionSeconds: number
+    maxMessagesPerSession: number
+  }
+  auth: {
+    apiKeys: NamedKey[]
+    adminApiKeys: NamedKey[]
+    jwtSecret?: string
+    jwtPublicKey?: string
+    jwtIssuer?: string
+    jwtAudience?: string
+  }
+  rateLimit: { max: number, windowMs: number }
+  auditRetentionSeconds: number
+}
+
+export class ConfigError extends Error {
+  constructor (readonly variable: string, reason: string) {
+    super(`invalid configuration: ${variable} ${reason}`)
+    this.name = 'ConfigError'
+  }
+}
+
+type Env = Record<string, string | undefined>
+
+function raw (env: Env, name: string): string | undefined {
+  const value = env[name]
+  return value === undefined || value.trim() === '' ? undefined : value.trim()
+}
+
+function int (env: Env, name: string, fallback: number, min: number, max: number): number {
+  const value = raw(env, name)
+  if (value === undefined) return fallback
+  if (!/^-?\d+$/.test(value)) throw new ConfigError(name, `must be an integer, got "${value}"`)
+  const n = Number(value)
+  if (n < min || n > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${n}`)
+  return n
+}
+
+function oneOf<T extends string> (env: Env, name: string, fallback: T, allowed: readonly T[]): T {
+  const value = raw(env, name)
+  if (value === undefined) return fallback
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${value}"`)
+  }
+  return value as T
+}
+
+function bool (env: Env, name: string, fallback: boolean): boolean {
+  const value = raw(env, name)
+  if (value === undefined) return fallback
+  if (/^(1|true|yes|on)$/i.test(value)) return true
+  if (/^(0|false|no|off)$/i.test(value)) return false
+  throw new ConfigError(name, `must be true or false, got "${value}"`)
+}
+
+function keyPart (env: Env, name: string, fallback: string): string {
+  const value = raw(env, name) ?? fallback
+  if (!/^[A-Za-z0-9_-]{1,32}$/.test(value)) throw new ConfigError(name, 'must be 1-32 chars of [A-Za-z0-9_-]')
+  return value
+}
+
+function hostPorts (env: Env, name: string): HostPort[] {
+  const value = raw(env, name)
+  if (value === undefined) return []
+  return value.split(',').map((entry) => {
+    const match = /^\s*([^\s:]+|\[[^\]]+\]):(\d{1,5})\s*$/.exec(entry)
+    const port = Number(match?.[2])
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(name, `must be a comma-separated list of host:port, got "${entry.trim()}"`)
+    }
+    return { host: match[1]!.replace(/^\[|\]$/g, ''), port }
+  })
+}
+
+function namedKeys (env: Env, name: string): NamedKey[] {
+  const value = raw(env, name)
+  if (value === undefined) return []
+  const seen = new Set<string>()
+  return value.split(',').map((entry) => {
+    const at = entry.indexOf(':')
+    const keyName = entry.slice(0, at).trim()
+    const key = entry.slice(at + 1).trim()
+    // Never echo the key itself in the message.
+    if (at <= 0 || !/^[A-Za-z0-9._-]{1,64}$/.test(keyName)) throw new ConfigError(name, 'entries must be name:key with a name of [A-Za-z0-9._-]')
+    if (key.length < 32) throw new ConfigError(name, `key "${keyName}" must be at least 32 characters`)
+    if (seen.has(keyName)) throw new ConfigError(name, `names a key "${keyName}" twice`)
+    seen.add(keyName)
+    return { name: keyName, key }
+  })
+}
+
+function redisUrl (env: Env): string | undefined {
+  const value = raw(env, 'REDIS_URL')
+  if (value === undefined) return undefined
+  let url: URL
+  try { url = new URL(value) } catch { throw new ConfigError('REDIS_URL', 'is not a valid URL') }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError('REDIS_URL', 'must start with redis:// or rediss://')
+  return value
+}
+
+function redisConfig (env: Env, nodeEnv: string): RedisConfig {
+  const url = redisUrl(env)
+  const clusterNodes = hostPorts(env, 'REDIS_CLUSTER_NODES')
+  const sentinels = hostPorts(env, 'REDIS_SENTINELS')
+  const sentinelName = raw(env, 'REDIS_SENTINEL_NAME')
+  const configured = [url !== undefined, clusterNodes.length > 0, sentinels.length > 0].filter(Boolean).length
+  if (configured > 1) throw new ConfigError('REDIS_URL', 'conflicts with REDIS_CLUSTER_NODES / REDIS_SENTINELS: set only one topology')
+  if (sentinels.length > 0 && sentinelName === undefined) throw new ConfigError('REDIS_SENTINEL_NAME', 'is required with REDIS_SENTINELS')
+  let mode: RedisMode = 'embedded'
+  if (url !== undefined) mode = 'standalone'
+  else if (clusterNodes.length > 0) mode = 'cluster'
+  else if (sentinels.length > 0) mode = 'sentinel'
+  else if (nodeEnv === 'production') {
+    throw new ConfigError('REDIS_URL', 'is required in production (or REDIS_CLUSTER_NODES, or REDIS_SENTINELS with REDIS_SENTINEL_NAME)')
+  }
+  return {
+    mode,
+    url,
+    clusterNodes,
+    sentinels,
+    sentinelName,
+    username: raw(env, 'REDIS_USERNAME'),
+    password: raw(env, 'REDIS_PASSWORD'),
+    tls: bool(env, 'REDIS_TLS', false),
+    commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
+    connectTimeoutMs: int(env, 'REDIS_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+    dataDir: raw(env, 'REDIS_DATA_DIR') ?? './.data/redis'
+  }
+}
+
+export function loadConfig (env: Env): Config {
+  const nodeEnv = raw(env, 'NODE_ENV') ?? 'development'
+  const day = 86_400
+  const config: Config = {
+    nodeEnv,
+    port: int(env, 'PORT', 8080, 0, 65535),
+    host: raw(env, 'HOST') ?? '0.0.0.0',
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    redis: redisConfig(env, nodeEnv),
+    keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },
+    sessions: {
+      sessionTtlSeconds: int(env, 'SESSION_TTL_SECONDS', day, 1, 365 * day),
+      onboardingTtlSeconds: int(env, 'ONBOARDING_TTL_SECONDS', 7 * day, 1, 365 * day),
+      maxLifetimeSeconds: int(env, 'MAX_LIFETIME_SECONDS', 30 * day, 1, 3650 * day),
+      finalizedRetentionSeconds: int(env, 'FINALIZED_RETENTION_SECONDS', 7 * day, 1, 3650 * day),
+      onboardingTotalSteps: int(env, 'ONBOARDING_TOTAL_STEPS', 23, 1, 100),
+      narrativeTtlSeconds: int(env, 'NARRATIVE_TTL_SECONDS', 14_400, 1, 365 * day),
+      progressRetentionSeconds: int(env, 'PROGRESS_RETENTION_SECONDS', 30 * day, 1, 3650 * day),
+      maxMessagesPerSession: int(env, 'MAX_MESSAGES_PER_SESSION', 1000, 1, 100_000)
+    },
+    auth: {
+      apiKeys: namedKeys(env, 'API_KEYS'),
+      adminApiKeys: namedKeys(env, 'ADMIN_API_KEYS'),
+      jwtSecret: raw(env, 'JWT_SECRET'),
+      jwtPublicKey: raw(env, 'JWT_PUBLIC_KEY')?.replace(/\\n/g, '\n'),
+      jwtIssuer: raw(env, 'JWT_ISSUER'),
+      jwtAudience: raw(env, 'JWT_AUDIENCE')
+    },
+    rateLimit: {
+      max: int(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000)
+    },
+    auditRetentionSeconds: int(env, 'AUDIT_RETENTION_SECONDS', 90 * day, 60, 3650 * day)
+  }
+  if (config.auth.jwtSecret !== undefined && config.auth.jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
+  }
+  if (config.auth.jwtPublicKey !== undefined && !config.auth.jwtPublicKey.includes('BEGIN PUBLIC KEY')) {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
+  }
+  if (nodeEnv === 'production' && hasNoCredentials(config)) {
+    throw new ConfigError('API_KEYS', 'is required in production (or ADMIN_API_KEYS, JWT_SECRET, JWT_PUBLIC_KEY): refusing to run an open service')
+  }
+  return config
+}
+
+/** True when no credential of any kind is configured (open development mode). */
+export function hasNoCredentials (config: Config): boolean {
+  const a = config.auth
+  return a.apiKeys.length === 0 && a.adminApiKeys.length === 0 && a.jwtSecret === undefined && a.jwtPublicKey === undefined
+}
