@@ -1,0 +1,101 @@
+// Every error leaves as RFC 9457 problem+json: domain errors, validation, framework errors, unknown
+// routes (404) and known paths called with the wrong method (405 + allow). 5xx hide their internals.
+import fp from 'fastify-plugin'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { AppError, PROBLEM_TYPE_PREFIX, problemTable, type ProblemCode } from '../src/errors.js'
+import { isRedisUnavailable } from '../src/redis/unavailable.js'
+
+interface ValidationIssue { path: string, message: string }
+
+const frameworkCodes: Record<string, ProblemCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'validation_failed',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'validation_failed',
+  FST_ERR_BAD_URL: 'validation_failed',
+  FST_ERR_VALIDATION: 'validation_failed'
+}
+
+const byStatus: Record<number, ProblemCode> = {
+  400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 503: 'service_unavailable'
+}
+
+function validationIssues (err: FastifyError): ValidationIssue[] {
+  const context = (err as { validationContext?: string }).validationContext ?? 'body'
+  return (err.validation ?? []).map((issue) => {
+    const params = issue.params as Record<string, unknown>
+    const extra = typeof params.additionalProperty === 'string'
+      ? `/${params.additionalProperty}`
+      : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : ''
+    const message = typeof params.additionalProperty === 'string' ? 'is not a known field' : issue.message ?? 'is invalid'
+    return { path: `${context}${issue.instancePath}${extra}`, message }
+  })
+}
+
+export interface ProblemDocument {
+  type: string, title: string, status: number, detail: string, code: string, request_id: string, [member: string]: unknown
+}
+
+export function problemFor (code: ProblemCode, detail: string, requestId: string, extensions: Record<string, unknown> = {}): ProblemDocument {
+  const { status, title } = problemTable[code]
+  return { type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, detail, code, request_id: requestId, ...extensions }
+}
+
+export function sendProblem (reply: FastifyReply, problem: ProblemDocument, headers: Record<string, string> = {}): FastifyReply {
+  return reply.code(problem.status).headers(headers).type('application/problem+json').send(problem)
+}
+
+function toProblem (err: FastifyError | AppError | Error, request: FastifyRequest): { problem: ProblemDocument, headers: Record<string, string> } {
+  if (err instanceof AppError) {
+    return { problem: problemFor(err.code, err.message, request.id, err.extensions), headers: err.headers }
+  }
+  const fe = err as FastifyError
+  if (fe.validation !== undefined) {
+    const errors = validationIssues(fe)
+    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ')
+    return { problem: problemFor('validation_failed', detail, request.id, { errors }), headers: {} }
+  }
+  if (isRedisUnavailable(err)) {
+    return { problem: problemFor('redis_unavailable', 'Session storage is unavailable; retry shortly', request.id), headers: { 'retry-after': '1' } }
+  }
+  const code = (fe.code !== undefined ? frameworkCodes[fe.code] : undefined) ??
+    (typeof fe.statusCode === 'number' && fe.statusCode < 500 ? byStatus[fe.statusCode] ?? 'validation_failed' : undefined)
+  if (code !== undefined) {
+    const detail = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err instanceof SyntaxError ? 'Body is not valid JSON' : err.message
+    return { problem: problemFor(code, detail, request.id), headers: {} }
+  }
+  return { problem: problemFor('internal_error', 'An unexpected error occurred', request.id), headers: {} }
+}
+
+const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
+
+export default fp(async function errors (fastify) {
+  // A shadow router of every registered route, to tell "unknown path" (404) from "wrong method" (405).
+  const routes = FindMyWay({ ignoreTrailingSlash: false, maxParamLength: 256 })
+  fastify.addHook('onRoute', (route) => {
+    const methods = ([] as string[]).concat(route.method).filter((m) => METHODS.includes(m as HTTPMethod)) as HTTPMethod[]
+    for (const method of methods) {
+      if (routes.find(method, route.url) === null) routes.on(method, route.url, () => {})
+    }
+  })
+
+  fastify.setErrorHandler(function handleError (err: FastifyError, request, reply) {
+    const { problem, headers } = toProblem(err, request)
+    if (problem.status >= 500 && problem.code !== 'redis_unavailable') request.log.error({ err }, 'request failed')
+    else if (problem.status >= 500) request.log.warn({ err: { message: err.message, name: err.name } }, 'redis unavailable')
+    return sendProblem(reply, problem, headers)
+  })
+
+  fastify.setNotFoundHandler(function notFound (request, reply) {
+    const path = request.url.split('?')[0] ?? '/'
+    const allowed = METHODS.filter((m) => routes.find(m, path) !== null)
+    if (allowed.length > 0) {
+      const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed
+      return sendProblem(reply, problemFor('method_not_allowed', `${request.method} is not allowed here`, request.id), { allow: allow.join(', ') })
+    }
+    return sendProblem(reply, problemFor('not_found', `No route ${request.method} ${path}`, request.id))
+  })
+}, { name: 'errors' })

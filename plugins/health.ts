@@ -1,0 +1,90 @@
+// Liveness (the process can serve; never depends on Redis), readiness (Redis answers a PING within
+// 250 ms and we are not shutting down) and a JSON health summary.
+import fp from 'fastify-plugin'
+import { Type } from 'typebox'
+import { createRequire } from 'node:module'
+import { topologyOf } from '../src/redis/client.js'
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+const READY_PING_MS = 250
+
+declare module 'fastify' {
+  interface FastifyInstance { lifecycle: { shuttingDown: boolean } }
+}
+
+const Status = Type.Object({ status: Type.String(), reason: Type.Optional(Type.String()) })
+const Health = Type.Object({
+  status: Type.String({ enum: ['ok', 'degraded', 'shutting_down'] }),
+  version: Type.String(),
+  uptime_s: Type.Number(),
+  redis: Type.Object({
+    status: Type.String({ enum: ['up', 'down'] }),
+    mode: Type.String({ enum: ['standalone', 'cluster', 'sentinel'] }),
+    latency_ms: Type.Union([Type.Number(), Type.Null()]),
+    version: Type.Union([Type.String(), Type.Null()])
+  })
+})
+
+export default fp(async function health (fastify) {
+  const lifecycle = { shuttingDown: false }
+  fastify.decorate('lifecycle', lifecycle)
+  fastify.addHook('preClose', async () => { lifecycle.shuttingDown = true })
+
+  const client = fastify.redis.client
+  let redisVersion: string | null = null
+
+  /** PING latency in ms, or null when Redis does not answer in time. */
+  async function ping (timeoutMs: number): Promise<number | null> {
+    if (client.status !== 'ready') return null
+    const started = performance.now()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), timeoutMs) })
+    try {
+      const answered = await Promise.race([client.ping().then(() => true, () => false), timeout])
+      return answered === true ? Math.round((performance.now() - started) * 100) / 100 : null
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  async function serverVersion (): Promise<string | null> {
+    if (redisVersion !== null) return redisVersion
+    try {
+      const info = await fastify.redis.call('info', async (c) => await c.info('server'))
+      redisVersion = /redis_version:([^\r\n]+)/.exec(info)?.[1] ?? null
+    } catch { /* unknown while down */ }
+    return redisVersion
+  }
+
+  const tags = ['operations']
+  fastify.get('/health/live', {
+    schema: { summary: 'Liveness: the process can serve', tags, response: { 200: Status } }
+  }, async () => ({ status: 'ok' }))
+
+  fastify.get('/health/ready', {
+    schema: { summary: 'Readiness: Redis answers and the process is not shutting down', tags, response: { 200: Status, 503: Status } }
+  }, async (_request, reply) => {
+    if (lifecycle.shuttingDown) return await reply.code(503).send({ status: 'not_ready', reason: 'shutting down' })
+    const latency = await ping(READY_PING_MS)
+    if (latency === null) return await reply.code(503).send({ status: 'not_ready', reason: 'redis unavailable' })
+    return { status: 'ready' }
+  })
+
+  fastify.get('/health', {
+    schema: { summary: 'Health summary: version, uptime and Redis', tags, response: { 200: Health, 503: Health } }
+  }, async (_request, reply) => {
+    const latency = await ping(READY_PING_MS)
+    const body = {
+      status: lifecycle.shuttingDown ? 'shutting_down' : latency === null ? 'degraded' : 'ok',
+      version,
+      uptime_s: Math.round(process.uptime()),
+      redis: {
+        status: latency === null ? 'down' : 'up',
+        mode: topologyOf(client),
+        latency_ms: latency,
+        version: latency === null ? redisVersion : await serverVersion()
+      }
+    }
+    return await reply.code(body.status === 'ok' ? 200 : 503).send(body)
+  })
+}, { name: 'health', dependencies: ['redis'] })

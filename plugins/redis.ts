@@ -1,0 +1,54 @@
+// Owns the Redis connection: connects and pings before the app reports ready, keeps the connection
+// gauge current, and quits on close. Decorates `redis` (the store every repository uses).
+import fp from 'fastify-plugin'
+import { createRedisClient, topologyOf, type RedisClient } from '../src/redis/client.js'
+import { createKeys } from '../src/redis/keys.js'
+import { RedisStore } from '../src/redis/store.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { redis: RedisStore }
+}
+
+export interface RedisPluginOptions {
+  /** Use this client instead of creating one (it is still connected, and quit on close). */
+  client?: RedisClient
+  /** false: do not connect (generating the OpenAPI document needs routes, not Redis). */
+  connect?: boolean
+}
+
+async function connectAndPing (client: RedisClient, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    if (client.status === 'wait') await Promise.race([client.connect(), deadline])
+    await Promise.race([client.ping(), deadline])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export default fp<RedisPluginOptions>(async function redis (fastify, options) {
+  const { config } = fastify
+  const client = options.client ?? createRedisClient(config.redis)
+  const store = new RedisStore(client, createKeys(config.keys), fastify.metrics.observeRedis)
+  fastify.decorate('redis', store)
+
+  client.on('ready', () => fastify.metrics.redisConnectionUp.set(1))
+  client.on('close', () => fastify.metrics.redisConnectionUp.set(0))
+  client.on('error', (err: Error) => fastify.log.warn({ err: { message: err.message } }, 'redis connection error'))
+
+  fastify.addHook('onClose', async () => {
+    await client.quit().catch(() => client.disconnect())
+  })
+
+  if (options.connect === false) return
+  try {
+    await connectAndPing(client, config.redis.connectTimeoutMs)
+  } catch (err) {
+    client.disconnect()
+    throw new Error(`cannot reach Redis (${topologyOf(client)}): ${(err as Error).message}`)
+  }
+  fastify.metrics.redisConnectionUp.set(1)
+}, { name: 'redis', dependencies: ['config', 'metrics'] })

@@ -1,0 +1,27 @@
+// x-request-id on every response, no-store on the API, and one access-log line per request.
+import fp from 'fastify-plugin'
+import { randomUUID } from 'node:crypto'
+import type { IncomingMessage } from 'node:http'
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
+
+/** Echoes a well-formed incoming x-request-id, otherwise makes one. */
+export function requestIdFor (req: IncomingMessage): string {
+  const incoming = req.headers['x-request-id']
+  return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
+}
+
+export default fp(async function requestContext (fastify) {
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+    if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
+  })
+  fastify.addHook('onResponse', async (request, reply) => {
+    request.log.info({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100
+    }, 'request completed')
+  })
+}, { name: 'request-context' })

@@ -1,0 +1,43 @@
+// The OpenAPI 3.1 document, generated from the route schemas, plus Swagger UI at /docs and the raw
+// document at /openapi.json and /openapi.yaml (those three are not part of the document).
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import { createRequire } from 'node:module'
+import { Problem } from '../schemas/common.js'
+import { Session } from '../schemas/session.js'
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
+
+export default fp(async function openapi (fastify) {
+  fastify.addSchema(Problem)
+  fastify.addSchema(Session)
+
+  await fastify.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'sessiond',
+        version,
+        description: 'Redis-backed session service: sessions, onboarding steps, narrative, chat history and events.'
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'API key or end-user JWT' } } },
+      tags: [
+        { name: 'sessions', description: 'Session lifecycle' },
+        { name: 'users', description: 'Per-user listing and erasure' },
+        { name: 'operations', description: 'Probes and metrics' }
+      ]
+    },
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
+    }
+  })
+  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+
+  const hidden = { schema: { hide: true } }
+  fastify.get('/openapi.json', hidden, async () => fastify.swagger())
+  fastify.get('/openapi.yaml', hidden, async (_request, reply) => {
+    reply.type('application/yaml')
+    return fastify.swagger({ yaml: true })
+  })
+}, { name: 'swagger' })

@@ -1,0 +1,36 @@
+// Request validation. Bodies: no type coercion, unknown fields rejected (never silently dropped).
+// Query strings, params and headers arrive as strings and are parsed from their string form.
+import fp from 'fastify-plugin'
+import { Ajv, type Options } from 'ajv'
+import addFormatsModule from 'ajv-formats'
+import type { FastifySchema } from 'fastify'
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
+
+/** `x-max-bytes`: the JSON-serialized size of a value is at most this many bytes. */
+function addMaxBytesKeyword (ajv: Ajv): void {
+  ajv.addKeyword({
+    keyword: 'x-max-bytes',
+    schemaType: 'number',
+    errors: true,
+    validate: function maxBytes (limit: number, data: unknown) {
+      const ok = Buffer.byteLength(JSON.stringify(data) ?? '', 'utf8') <= limit
+      if (!ok) (maxBytes as any).errors = [{ keyword: 'x-max-bytes', message: `must be at most ${limit} bytes when serialized`, params: { limit } }]
+      return ok
+    }
+  })
+}
+
+function makeAjv (options: Options): Ajv {
+  const ajv = new Ajv({ allErrors: true, useDefaults: true, removeAdditional: false, strict: false, ...options })
+  addFormats(ajv)
+  addMaxBytesKeyword(ajv)
+  return ajv
+}
+
+export default fp(async function validation (fastify) {
+  const bodies = makeAjv({ coerceTypes: false })
+  const strings = makeAjv({ coerceTypes: 'array' })
+  fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema, httpPart?: string }) =>
+    (httpPart === 'body' ? bodies : strings).compile(schema as object))
+}, { name: 'validation' })

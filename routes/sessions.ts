@@ -1,0 +1,55 @@
+// /v1/sessions: create, read, delete. (Not wrapped in fastify-plugin: routes stay encapsulated.)
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, problems } from '../schemas/common.js'
+import { CreateSessionBody, ReadSessionQuery, SessionRef, type Session } from '../schemas/session.js'
+
+const tags = ['sessions']
+
+export const etagOf = (session: Pick<Session, 'version'>): string => `"${session.version}"`
+
+const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { repos } = fastify
+
+  fastify.post('/sessions', {
+    schema: {
+      summary: 'Create a session',
+      tags,
+      headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader }),
+      body: CreateSessionBody,
+      response: { 201: SessionRef, ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    const { session, created } = await repos.sessions.create(request.body)
+    if (created) fastify.metrics.sessionsCreated.inc()
+    return await reply.code(201).header('location', `/v1/sessions/${session.id}`).header('etag', etagOf(session)).send(session)
+  })
+
+  fastify.get('/sessions/:id', {
+    schema: {
+      summary: 'Read a session (slides its expiry unless touch=false)',
+      tags,
+      params: SessionParams,
+      querystring: ReadSessionQuery,
+      response: { 200: SessionRef, ...problems(400, 401, 404, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    const session = await repos.sessions.get(request.params.id, request.access, request.query.touch)
+    return await reply.header('etag', etagOf(session)).send(session)
+  })
+
+  fastify.delete('/sessions/:id', {
+    schema: {
+      summary: 'Delete a session and everything under it',
+      tags,
+      params: SessionParams,
+      headers: Type.Object({ 'if-match': IfMatchHeader }),
+      response: { 204: Type.Null({ description: 'Deleted' }), ...problems(400, 401, 404, 412, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    await repos.sessions.delete(request.params.id, request.access)
+    return await reply.code(204).send(null)
+  })
+}
+
+export default sessions

@@ -1,0 +1,74 @@
+// buildApp(config): the Fastify instance with the TypeBox provider; plugins, then routes, in a visible order.
+import Fastify, { type FastifyInstance } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Config } from './config.js'
+import type { RedisClient } from './redis/client.js'
+import configPlugin from '../plugins/config.js'
+import validation from '../plugins/validation.js'
+import errors, { problemFor, sendProblem } from '../plugins/errors.js'
+import requestContext, { requestIdFor } from '../plugins/request-context.js'
+import securityHeaders from '../plugins/security-headers.js'
+import metrics from '../plugins/metrics.js'
+import redis from '../plugins/redis.js'
+import repositories from '../plugins/repositories.js'
+import health from '../plugins/health.js'
+import swagger from '../plugins/swagger.js'
+import auth from '../plugins/auth.js'
+import sessionRoutes from '../routes/sessions.js'
+
+export interface BuildOptions {
+  /** A Redis client to use instead of creating one from config (tests, tools). */
+  redisClient?: RedisClient
+  /** false: register everything without connecting to Redis (OpenAPI generation). */
+  connectRedis?: boolean
+  /** A pino destination stream for the logs (tests capture them). */
+  logStream?: NodeJS.WritableStream
+}
+
+/** Log redaction: credentials and message content never reach the log (contract §12). */
+export const REDACTED_PATHS = [
+  'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["idempotency-key"]',
+  '*.password', '*.token', '*.secret', '*.content', '*.authorization', '*.apiKey', '*.api_key'
+]
+
+export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      ...(options.logStream !== undefined ? { stream: options.logStream } : {})
+    },
+    disableRequestLogging: true,
+    requestIdLogLabel: 'request_id',
+    requestIdHeader: false,
+    genReqId: requestIdFor,
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 256 },
+    return503OnClosing: true,
+    frameworkErrors: (err, request, reply) => {
+      const id = request.id ?? requestIdFor(request.raw)
+      reply.header('x-request-id', id)
+      sendProblem(reply, problemFor('validation_failed', err.message, id))
+    }
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  // Cross-cutting plugins first, each wrapped with fastify-plugin so it applies everywhere.
+  await app.register(configPlugin, { config })
+  await app.register(validation)
+  await app.register(errors)
+  await app.register(requestContext)
+  await app.register(securityHeaders)
+  await app.register(metrics)
+  await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
+  await app.register(repositories)
+  await app.register(health)
+  await app.register(swagger)
+  await app.register(auth)
+
+  // Routes, each an encapsulated plugin under /v1.
+  await app.register(async (v1) => {
+    await v1.register(sessionRoutes)
+  }, { prefix: '/v1' })
+
+  return app
+}

@@ -1,0 +1,6 @@
+/** Who is calling: an API key (by name), an end user (by JWT sub), or nobody yet. */
+export interface Principal {
+  readonly kind: 'service' | 'admin' | 'user' | 'anonymous'
+  /** Key name, user sub, or client IP: what rate limits, audit and idempotency are keyed by. */
+  readonly id: string
+}

@@ -1,0 +1,24 @@
+-- Creates a session; idempotent by id (an existing session is returned unchanged).
+-- KEYS: the 9 session keys (see includes/session.lua)
+-- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
+--       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
+--       11 max_lifetime_seconds, 12 schema_version, 13 event data (JSON)
+-- Returns: {0, flat session} when created, {1, flat session} when it already existed
+-- @include "session"
+
+local existing = load_session('')
+if existing then return { 1, flatten(existing) } end
+
+local now = now_ms()
+local s = {
+  id = ARGV[1], user_id = ARGV[2], workspace_id = ARGV[3], kind = ARGV[4], state = ARGV[5],
+  safety_level = ARGV[6], therapeutic_goals = ARGV[7], current_scene_id = '', total_steps = ARGV[8],
+  metadata = ARGV[9], ttl_seconds = ARGV[10], version = '1', schema_version = ARGV[12],
+  created_at = int_str(now), updated_at = int_str(now), completed_at = '',
+  absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000)
+}
+s.expires_at = int_str(math.min(now + tonumber(s.ttl_seconds) * 1000, tonumber(s.absolute_expires_at)))
+redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
+append_event(s, now, 'session.created', ARGV[13])
+slide(s, now)
+return { 0, flatten(s) }
