@@ -2,10 +2,9 @@
 // 250 ms and we are not shutting down) and a JSON health summary.
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
-import { createRequire } from 'node:module'
+import { SERVICE_VERSION as version } from '../src/version.js'
 import { topologyOf } from '../src/redis/client.js'
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 const READY_PING_MS = 250
 
 declare module 'fastify' {

@@ -3,11 +3,10 @@
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { createRequire } from 'node:module'
+import { SERVICE_VERSION as version } from '../src/version.js'
 import { Problem } from '../schemas/common.js'
 import { Session } from '../schemas/session.js'
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string }
 
 export default fp(async function openapi (fastify) {
   fastify.addSchema(Problem)

@@ -2,11 +2,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, problems } from '../schemas/common.js'
-import { CreateSessionBody, ReadSessionQuery, SessionRef, type Session } from '../schemas/session.js'
+import { CreateSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
+import { etagOf } from '../src/domain/etag.js'
 
 const tags = ['sessions']
-
-export const etagOf = (session: Pick<Session, 'version'>): string => `"${session.version}"`
 
 const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
   const { repos } = fastify
@@ -20,9 +19,11 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 201: SessionRef, ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503) }
     }
   }, async (request, reply) => {
-    const { session, created } = await repos.sessions.create(request.body)
-    if (created) fastify.metrics.sessionsCreated.inc()
-    return await reply.code(201).header('location', `/v1/sessions/${session.id}`).header('etag', etagOf(session)).send(session)
+    return await reply.idempotent(async (id) => {
+      const { session, created } = await repos.sessions.create(request.body, id)
+      if (created) fastify.metrics.sessionsCreated.inc()
+      return { status: 201, body: session, headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) } }
+    })
   })
 
   fastify.get('/sessions/:id', {
@@ -35,7 +36,7 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const session = await repos.sessions.get(request.params.id, request.access, request.query.touch)
-    return await reply.header('etag', etagOf(session)).send(session)
+    return await reply.header('etag', etagOf(session.version)).send(session)
   })
 
   fastify.delete('/sessions/:id', {

@@ -1,5 +1,5 @@
 // buildApp(config): the Fastify instance with the TypeBox provider; plugins, then routes, in a visible order.
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { RedisClient } from './redis/client.js'
@@ -14,6 +14,7 @@ import repositories from '../plugins/repositories.js'
 import health from '../plugins/health.js'
 import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
+import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
 
 export interface BuildOptions {
@@ -38,8 +39,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       ...(options.logStream !== undefined ? { stream: options.logStream } : {})
     },
-    disableRequestLogging: true,
-    requestIdLogLabel: 'request_id',
+    // One access-log line per request comes from plugins/request-context instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
@@ -58,12 +59,14 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(errors)
   await app.register(requestContext)
   await app.register(securityHeaders)
+  // Before any route, so that every route lands in the OpenAPI document.
+  await app.register(swagger)
   await app.register(metrics)
   await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
   await app.register(repositories)
   await app.register(health)
-  await app.register(swagger)
   await app.register(auth)
+  await app.register(idempotency)
 
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {

@@ -15,7 +15,6 @@ export const problemTable = {
   safety_hold: { status: 409, title: 'Session is held for safety' },
   incomplete_steps: { status: 409, title: 'Steps are missing' },
   scene_mismatch: { status: 409, title: 'Choice does not belong to the current scene' },
-  idempotency_in_progress: { status: 409, title: 'A request with this Idempotency-Key is still in progress' },
   version_conflict: { status: 412, title: 'Version conflict' },
   payload_too_large: { status: 413, title: 'Payload too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },

@@ -13,7 +13,8 @@ const scriptErrors: Record<number, ErrorFactory> = {
   [-6]: () => new AppError('not_found', 'No such resource'),
   [-7]: (current) => new AppError('scene_mismatch', 'scene_id is not the current scene', { current_scene_id: current === '' ? null : current }),
   [-8]: (state) => new AppError('invalid_transition', `No transition from ${String(state)}`),
-  [-9]: () => new AppError('incomplete_steps', 'Steps are missing')
+  [-9]: () => new AppError('incomplete_steps', 'Steps are missing'),
+  [-10]: () => new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request')
 }
 
 /** Throws the mapped error for a negative status; returns the reply otherwise. */

@@ -1,0 +1,12 @@
+// Builds the app without connecting to Redis and returns its OpenAPI document as YAML.
+import { buildApp } from '../src/app.js'
+import { loadConfig } from '../src/config.js'
+
+export async function openapiYaml (): Promise<string> {
+  const config = loadConfig({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'silent', NODE_ENV: 'development' })
+  const app = await buildApp(config, { connectRedis: false })
+  await app.ready()
+  const yaml = app.swagger({ yaml: true })
+  await app.close()
+  return yaml
+}

@@ -1,0 +1,34 @@
+// Onboarding progress (contract §4), computed from the set of saved step numbers. Pure.
+import { isoFromMs } from './time.js'
+
+export interface Progress {
+  completed: number
+  total: number
+  percent: number
+  completed_steps: number[]
+  next_step: number | null
+  updated_at: string | null
+}
+
+export function computeProgress (savedSteps: Iterable<number>, total: number, updatedAtMs: number | null): Progress {
+  const completedSteps = [...new Set(savedSteps)].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b)
+  let next: number | null = null
+  for (let n = 1; n <= total; n++) {
+    if (!completedSteps.includes(n)) { next = n; break }
+  }
+  return {
+    completed: completedSteps.length,
+    total,
+    percent: Math.round((completedSteps.length / total) * 1000) / 10,
+    completed_steps: completedSteps,
+    next_step: next,
+    updated_at: isoFromMs(updatedAtMs)
+  }
+}
+
+export function missingSteps (savedSteps: Iterable<number>, total: number): number[] {
+  const saved = new Set(savedSteps)
+  const missing: number[] = []
+  for (let n = 1; n <= total; n++) if (!saved.has(n)) missing.push(n)
+  return missing
+}

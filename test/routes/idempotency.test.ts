@@ -1,0 +1,54 @@
+import t from 'tap'
+import { buildTestApp, json } from '../helper.js'
+
+const create = (key: string, payload: object) => ({ method: 'POST' as const, url: '/v1/sessions', payload, headers: { 'idempotency-key': key } })
+
+t.test('the same Idempotency-Key replays the first response without creating again', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const first = await app.inject(create('k-1', { user_id: 'u1' }))
+  const second = await app.inject(create('k-1', { user_id: 'u1' }))
+  t.equal(first.statusCode, 201)
+  t.equal(second.statusCode, 201)
+  t.same(json(second), json(first), 'same body')
+  t.equal(second.headers.location, first.headers.location)
+  t.equal(second.headers['idempotent-replayed'], 'true')
+  t.equal(await redis.zcard(keys.userSessions('u1')), 1, 'one session in the user index')
+})
+
+t.test('key order in the body does not matter; a different body is 422 and creates nothing', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  await app.inject(create('k-2', { user_id: 'u1', kind: 'chat' }))
+  t.equal((await app.inject(create('k-2', { kind: 'chat', user_id: 'u1' }))).statusCode, 201)
+  const reused = await app.inject(create('k-2', { user_id: 'u1', kind: 'narrative' }))
+  t.equal(reused.statusCode, 422)
+  t.equal(json(reused).code, 'idempotency_key_reused')
+  t.equal(await redis.zcard(keys.userSessions('u1')), 1)
+})
+
+t.test('concurrent requests with one key create one session', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const responses = await Promise.all(Array.from({ length: 20 }, async () => await app.inject(create('k-3', { user_id: 'u2' }))))
+  t.same(new Set(responses.map((r) => r.statusCode)), new Set([201]))
+  t.equal(new Set(responses.map((r) => json(r).id)).size, 1, 'every response names the same session')
+  t.equal(await redis.zcard(keys.userSessions('u2')), 1)
+})
+
+t.test('a retry after a first attempt that never answered reuses the reserved id', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  // Simulate a first attempt that reserved the key and whose write landed, but whose response was lost.
+  const first = await app.inject(create('k-4', { user_id: 'u3' }))
+  const recordKey = (await redis.keys(`global:*:${keys.everything().split(':')[2]}:idempotency:*`))[0]!
+  await redis.hdel(recordKey, 'response')
+  const retry = await app.inject(create('k-4', { user_id: 'u3' }))
+  t.equal(retry.statusCode, 201)
+  t.equal(json(retry).id, json(first).id)
+  t.equal(await redis.zcard(keys.userSessions('u3')), 1)
+})
+
+t.test('an Idempotency-Key over 128 characters is 400; different keys create different sessions', async (t) => {
+  const { app } = await buildTestApp(t)
+  t.equal((await app.inject(create('x'.repeat(129), { user_id: 'u' }))).statusCode, 400)
+  const a = json(await app.inject(create('a', { user_id: 'u' })))
+  const b = json(await app.inject(create('b', { user_id: 'u' })))
+  t.not(a.id, b.id)
+})
