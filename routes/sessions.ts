@@ -4,6 +4,8 @@ import { Type } from 'typebox'
 import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, problems } from '../schemas/common.js'
 import { CreateSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
 import { etagOf } from '../src/domain/etag.js'
+import { mayActForUser } from '../src/domain/access.js'
+import { AppError } from '../src/errors.js'
 
 const tags = ['sessions']
 
@@ -19,6 +21,7 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 201: SessionRef, ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503) }
     }
   }, async (request, reply) => {
+    if (!mayActForUser(request.access, request.body.user_id)) throw new AppError('forbidden', 'A user token may only create its own sessions')
     return await reply.idempotent(async (id) => {
       const { session, created } = await repos.sessions.create(request.body, id)
       if (created) fastify.metrics.sessionsCreated.inc()

@@ -71,6 +71,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(async (admin) => {
+      admin.addHook('onRequest', app.requireAdmin)
+    }, { prefix: '/admin' })
   }, { prefix: '/v1' })
 
   return app
