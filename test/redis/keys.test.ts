@@ -1,0 +1,117 @@
+import t from 'tap'
+import { createKeys, SESSION_KEY_TYPES } from '../../src/redis/keys.js'
+
+/** CRC16-XMODEM (poly 0x1021, init 0), the checksum Redis Cluster hashes keys with. */
+function crc16 (text: string): number {
+  let crc = 0
+  for (const byte of Buffer.from(text, 'utf8')) {
+    crc ^= byte << 8
+    for (let bit = 0; bit < 8; bit++) crc = (crc & 0x8000) !== 0 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff
+  }
+  return crc
+}
+
+/** The Cluster slot of a key: only the first non-empty {hash tag} counts when there is one. */
+function clusterSlot (key: string): number {
+  const open = key.indexOf('{')
+  if (open !== -1) {
+    const close = key.indexOf('}', open + 1)
+    if (close > open + 1) return crc16(key.slice(open + 1, close)) % 16384
+  }
+  return crc16(key) % 16384
+}
+
+const KEY_SHAPE = /^(session|user|global):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([a-z_]+):\{([^{}]+)\}:v1(?::([^:{}]+))?$/
+const keys = createKeys({ system: 'sessiond', env: 'prod' })
+const sessionId = 'Zk3p9f2cQ1xY7uVb0aLmN4sT'
+const userId = 'alice@example.com'
+
+t.test('the slot function agrees with the Redis Cluster specification', async (t) => {
+  t.equal(crc16('123456789'), 0x31c3, 'the CRC16-XMODEM check value')
+  t.equal(clusterSlot('{user1000}.following'), clusterSlot('{user1000}.followers'))
+  t.equal(clusterSlot('foo{}{bar}'), crc16('foo{}{bar}') % 16384, 'an empty tag hashes the whole key')
+  t.equal(clusterSlot('foo{{bar}}zap'), crc16('{bar') % 16384, 'the tag ends at the first }')
+})
+
+t.test('every key builder yields <scope>:<system>:<env>:<type>:{id}:v1[:suffix]', async (t) => {
+  const built: Array<[string, string, string, string, string?]> = [
+    [keys.session(sessionId), 'session', 'session', sessionId],
+    [keys.steps(sessionId), 'session', 'steps', sessionId],
+    [keys.narrative(sessionId), 'session', 'narrative', sessionId],
+    [keys.scenes(sessionId), 'session', 'scenes', sessionId],
+    [keys.choices(sessionId), 'session', 'choices', sessionId],
+    [keys.messages(sessionId), 'session', 'messages', sessionId],
+    [keys.messageDocs(sessionId), 'session', 'message_docs', sessionId],
+    [keys.events(sessionId), 'session', 'events', sessionId],
+    [keys.finalized(sessionId), 'session', 'finalized', sessionId],
+    [keys.userSessions(userId), 'user', 'sessions', keys.userHash(userId)],
+    [keys.userSessionDeadlines(userId), 'user', 'session_deadlines', keys.userHash(userId)],
+    [keys.userProgress(userId), 'user', 'progress', keys.userHash(userId)],
+    [keys.idempotency('d1g3st'), 'global', 'idempotency', 'd1g3st'],
+    [keys.rateLimit('p1', 42), 'global', 'ratelimit', 'p1', '42'],
+    [keys.audit('2026-11-22'), 'global', 'audit', '2026-11-22'],
+    [keys.stats('2026-11-22'), 'global', 'stats', '2026-11-22'],
+    [keys.finalizedStream(), 'global', 'finalized', 'stream']
+  ]
+  for (const [key, scope, type, identifier, suffix] of built) {
+    const match = KEY_SHAPE.exec(key)
+    t.ok(match, `${key} has the documented shape`)
+    t.same(match?.slice(1), [scope, 'sessiond', 'prod', type, identifier, suffix], key)
+  }
+  t.equal(keys.steps(sessionId), `session:sessiond:prod:steps:{${sessionId}}:v1`, 'the contract example, literally')
+  t.equal(keys.stats('2026-11-22'), 'global:sessiond:prod:stats:{2026-11-22}:v1', 'the contract example, literally')
+})
+
+t.test('KEY_SYSTEM and KEY_ENV are the second and third parts, and everything() matches exactly their keys', async (t) => {
+  const other = createKeys({ system: 'other', env: 'staging' })
+  t.equal(other.session(sessionId), `session:other:staging:session:{${sessionId}}:v1`)
+  const pattern = new RegExp(`^${keys.everything().replace(/\*/g, '.*')}$`)
+  for (const key of [...keys.sessionKeys(sessionId), keys.userSessions(userId), keys.audit('2026-01-01'), keys.finalizedStream()]) {
+    t.match(key, pattern, `${key} is found by everything()`)
+  }
+  for (const key of [...other.sessionKeys(sessionId), createKeys({ system: 'sessiond', env: 'dev' }).session(sessionId)]) {
+    t.notMatch(key, pattern, `${key} of another system or env is not`)
+  }
+})
+
+t.test('all keys of one session share one Cluster slot', async (t) => {
+  for (const id of [sessionId, 'a', 'AAAAAAAAAAAAAAAAAAAAAAAA', '-_-_-_-_-']) {
+    const slots = new Set(keys.sessionKeys(id).map(clusterSlot))
+    t.equal(slots.size, 1, `the ${SESSION_KEY_TYPES.length} keys of session ${id} are in one slot`)
+    t.equal([...slots][0], crc16(id) % 16384, 'the slot is the one of the session id')
+  }
+  const a = new Set(keys.sessionKeys('session-a').map(clusterSlot))
+  const b = new Set(keys.sessionKeys('session-b').map(clusterSlot))
+  t.not([...a][0], [...b][0], 'different sessions spread over slots')
+})
+
+t.test('the keys of one user share one slot, and so do the keys of one day', async (t) => {
+  const userSlots = new Set([keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId)].map(clusterSlot))
+  t.equal(userSlots.size, 1)
+  t.equal(new Set([keys.audit('2026-11-22'), keys.stats('2026-11-22')].map(clusterSlot)).size, 1)
+})
+
+t.test('user ids never appear in key names: only a fixed-length digest of them', async (t) => {
+  for (const id of [userId, 'bob', 'user:with:colons', 'u'.repeat(128)]) {
+    const userKeys = [keys.userSessions(id), keys.userSessionDeadlines(id), keys.userProgress(id)]
+    for (const key of userKeys) {
+      t.notOk(key.includes(id), `${key} does not contain the user id`)
+      t.match(key, /\{[0-9a-f]{32}\}/)
+    }
+    t.equal(keys.userHash(id), keys.userHash(id), 'the digest is stable')
+  }
+  t.not(keys.userHash('alice'), keys.userHash('bob'))
+  t.not(keys.userHash('alice'), createKeys({ system: 'other', env: 'prod' }).userHash('alice'), 'the digest depends on the system')
+})
+
+t.test('sessionKeys lists the session keys in SESSION_KEY_TYPES order, the order the Lua scripts read them', async (t) => {
+  t.same([...SESSION_KEY_TYPES], ['session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'message_docs', 'events', 'finalized'])
+  const list = keys.sessionKeys(sessionId)
+  t.equal(list.length, SESSION_KEY_TYPES.length)
+  t.same(list, [
+    keys.session(sessionId), keys.steps(sessionId), keys.narrative(sessionId), keys.scenes(sessionId), keys.choices(sessionId),
+    keys.messages(sessionId), keys.messageDocs(sessionId), keys.events(sessionId), keys.finalized(sessionId)
+  ])
+  list.forEach((key, i) => t.equal(KEY_SHAPE.exec(key)?.[4], SESSION_KEY_TYPES[i]))
+  t.equal(new Set(list).size, list.length, 'no two session keys collide')
+})
