@@ -1,6 +1,8 @@
 // Which Redis failures mean "storage unavailable, retry" (→ 503) rather than a bug (→ 500).
 
-const TRANSIENT_REPLIES = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOREPLICAS|MOVED|ASK)\b/
+// OOM (maxmemory reached under noeviction) and MISCONF (persistence failing) refuse every write until an
+// operator acts: the storage is unavailable, not the request wrong.
+const TRANSIENT_REPLIES = /^(LOADING|READONLY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|BUSY|NOREPLICAS|MOVED|ASK|OOM|MISCONF)\b/
 const TRANSIENT_MESSAGES = [
   'Command timed out',
   "Stream isn't writeable",

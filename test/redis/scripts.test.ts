@@ -1,0 +1,158 @@
+import t from 'tap'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Redis } from 'ioredis'
+import { loadScriptDefinitions } from '../../src/redis/scripts.js'
+import { unwrapScriptReply } from '../../src/redis/script-errors.js'
+import { isRedisUnavailable } from '../../src/redis/unavailable.js'
+import { SESSION_KEY_TYPES } from '../../src/redis/keys.js'
+import { AppError } from '../../src/errors.js'
+import { testRedis } from '../helper.js'
+
+const luaDir = new URL('../../src/redis/lua/', import.meta.url)
+const scriptFiles = readdirSync(luaDir).filter((f) => f.endsWith('.lua'))
+const includeSource = (name: string): string => readFileSync(new URL(`includes/${name}.lua`, luaDir), 'utf8')
+
+function scratchDir (t: { teardown: (fn: () => void) => void }, files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sessiond-lua-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+t.test('the script name and its number of keys come from the file name', async (t) => {
+  const dir = scratchDir(t, { 'save-step-9.lua': 'return 1', 'ping-0.lua': 'return 2', 'a2b-c3-12.lua': 'return 3', 'notes.txt': 'x' })
+  const byName = Object.fromEntries(loadScriptDefinitions(dir).map((s) => [s.name, s]))
+  t.same(Object.keys(byName).sort(), ['a2bC3', 'ping', 'saveStep'], 'only .lua files, kebab-case → camelCase')
+  t.match(byName.saveStep, { numberOfKeys: 9, lua: 'return 1' })
+  t.match(byName.ping, { numberOfKeys: 0 })
+  t.match(byName.a2bC3, { numberOfKeys: 12 })
+})
+
+t.test('a script file without <name>-<numberOfKeys>.lua is refused with its name', async (t) => {
+  for (const bad of ['save-step.lua', 'SaveStep-1.lua', 'save_step-1.lua']) {
+    const dir = scratchDir(t, { [bad]: 'return 1' })
+    t.throws(() => loadScriptDefinitions(dir), { message: new RegExp(bad.replace('.', '\\.')) })
+  }
+})
+
+t.test('@include pulls in the include file once, in place of the directive', async (t) => {
+  const dir = scratchDir(t, { 'uses-session-9.lua': '-- header\n-- @include "session"\n-- @include "session"\nreturn 1\n' })
+  const [script] = loadScriptDefinitions(dir)
+  t.ok(script!.lua.startsWith('-- header\n'))
+  t.ok(script!.lua.includes(includeSource('session')), 'the include text is in the script')
+  t.equal(script!.lua.split('local function load_session').length, 2, 'a second include of the same file adds nothing')
+  t.notMatch(script!.lua, /^--\s*@include\s/m, 'no directive is left')
+  t.ok(script!.lua.trimEnd().endsWith('return 1'))
+})
+
+t.test('every script opens with a header that lists KEYS, ARGV and Returns', async (t) => {
+  t.ok(scriptFiles.length > 0)
+  for (const file of scriptFiles) {
+    const text = readFileSync(new URL(file, luaDir), 'utf8')
+    const header = text.split('\n').filter((line, i, lines) => lines.slice(0, i + 1).every((l) => l.startsWith('--'))).join('\n')
+    t.ok(header.length > 0, `${file} opens with a comment`)
+    for (const section of ['KEYS:', 'ARGV:', 'Returns:']) t.match(header, section, `${file} documents ${section}`)
+  }
+})
+
+t.test('scripts on session keys take exactly the session keys', async (t) => {
+  for (const script of loadScriptDefinitions()) {
+    if (!script.lua.includes('local function load_session')) continue
+    t.equal(script.numberOfKeys, SESSION_KEY_TYPES.length, `${script.name} takes the ${SESSION_KEY_TYPES.length} session keys`)
+  }
+})
+
+t.test('every script compiles on a real Redis', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  for (const script of loadScriptDefinitions()) {
+    t.match(await redis.script('LOAD', script.lua), /^[0-9a-f]{40}$/, `${script.name} compiles`)
+  }
+})
+
+t.test('negative script codes become their typed errors, other replies pass through', async (t) => {
+  t.same(unwrapScriptReply([0, 'a', 'b']), [0, 'a', 'b'])
+  t.same(unwrapScriptReply(3), [3])
+  const codes: Array<[number, string, number]> = [
+    [-1, 'session_not_found', 404], [-2, 'version_conflict', 412], [-3, 'session_not_writable', 409],
+    [-4, 'session_finalized', 409], [-5, 'step_not_found', 404], [-6, 'not_found', 404], [-7, 'scene_mismatch', 409],
+    [-8, 'invalid_transition', 409], [-9, 'incomplete_steps', 409], [-10, 'idempotency_key_reused', 422]
+  ]
+  for (const [status, code, http] of codes) {
+    let thrown: unknown
+    try { unwrapScriptReply([status, '7']) } catch (err) { thrown = err }
+    t.ok(thrown instanceof AppError, `${status} throws an AppError`)
+    t.match(thrown, { code, status: http }, `${status} → ${code}`)
+  }
+  t.throws(() => unwrapScriptReply([-2, '7']), { extensions: { current_version: 7 } })
+  t.throws(() => unwrapScriptReply([-99]), { message: /unknown status -99/ })
+})
+
+t.test('transport trouble counts as Redis unavailable (503), a bad command as a bug (500)', async (t) => {
+  const withCode = (code: string): Error => Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code })
+  const named = (name: string): Error => Object.assign(new Error('x'), { name })
+  for (const err of [
+    withCode('ECONNREFUSED'), withCode('ECONNRESET'), withCode('ETIMEDOUT'), withCode('EPIPE'), withCode('ENOTFOUND'),
+    new Error('Command timed out'),
+    new Error("Stream isn't writeable and enableOfflineQueue options is false"),
+    new Error('Connection is closed.'),
+    new Error('LOADING Redis is loading the dataset in memory'),
+    new Error("READONLY You can't write against a read only replica."),
+    new Error('MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to no'),
+    new Error('CLUSTERDOWN The cluster is down'),
+    new Error('TRYAGAIN Multiple keys request during rehashing of slot'),
+    new Error('BUSY Redis is busy running a script.'),
+    new Error("OOM command not allowed when used memory > 'maxmemory'."),
+    new Error('MISCONF Redis is configured to save RDB snapshots, but it is currently not able to persist on disk.'),
+    named('MaxRetriesPerRequestError'), named('ClusterAllFailedError')
+  ]) {
+    t.ok(isRedisUnavailable(err), `${err.name}: ${err.message}`)
+  }
+  for (const err of [
+    new Error('ERR wrong number of arguments for \'get\' command'),
+    new Error('WRONGTYPE Operation against a key holding the wrong kind of value'),
+    new Error('ERR user_script:3: Script attempted to access nonexistent global variable'),
+    new TypeError('cannot read properties of undefined'),
+    new Error('NOAUTH Authentication required.')
+  ]) {
+    t.notOk(isRedisUnavailable(err), err.message)
+  }
+  for (const notAnError of [undefined, null, 'Command timed out', { message: 'Command timed out' }]) {
+    t.notOk(isRedisUnavailable(notAnError), `${JSON.stringify(notAnError)} is not an Error`)
+  }
+})
+
+t.test('the errors a real Redis and ioredis produce are classified as they should be', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  const failure = async (fn: () => Promise<unknown>): Promise<unknown> => await fn().then(() => undefined, (err: unknown) => err)
+
+  await redis.set('scripts-test:string', 'x', 'EX', 60)
+  const wrongType = await failure(async () => await redis.lpush('scripts-test:string', 'y'))
+  t.match(wrongType, { message: /^WRONGTYPE/ })
+  t.notOk(isRedisUnavailable(wrongType), 'WRONGTYPE is a bug')
+  const luaError = await failure(async () => await redis.eval('return redis.call("nope")', 0))
+  t.ok(luaError instanceof Error)
+  t.notOk(isRedisUnavailable(luaError), 'a Lua error is a bug')
+
+  const toClosedPort = (): Redis => {
+    const client = new Redis({ port: 1, lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null, maxRetriesPerRequest: 0 })
+    client.on('error', () => {})
+    t.teardown(() => client.disconnect())
+    return client
+  }
+  const offline = await failure(async () => await toClosedPort().get('k'))
+  t.ok(isRedisUnavailable(offline), `no connection: ${(offline as Error).message}`)
+  const refused = await failure(async () => await toClosedPort().connect())
+  t.ok(isRedisUnavailable(refused), `refused: ${(refused as Error).message}`)
+
+  await redis.config('SET', 'maxmemory', '1')
+  t.teardown(async () => { await redis.config('SET', 'maxmemory', '0') })
+  const oom = await failure(async () => await redis.set('scripts-test:oom', 'x', 'EX', 60))
+  t.match(oom, { message: /^OOM/ })
+  t.ok(isRedisUnavailable(oom), 'a Redis out of memory (maxmemory, noeviction) cannot store anything: 503, not a bug')
+})
