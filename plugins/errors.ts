@@ -70,6 +70,16 @@ function toProblem (err: FastifyError | AppError | Error, request: FastifyReques
   return { problem: problemFor('internal_error', 'An unexpected error occurred', request.id), headers: {} }
 }
 
+/**
+ * For Fastify's `frameworkErrors` option. A malformed URL (`%ZZ`, an over-long parameter) is refused
+ * before routing, so no hook runs: `headersFor` supplies what the hooks would have set.
+ */
+export function frameworkErrorHandler (headersFor: (request: FastifyRequest) => Record<string, string>) {
+  return function frameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+    sendProblem(reply, problemFor('validation_failed', err.message, request.id), headersFor(request))
+  }
+}
+
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 export default fp(async function errors (fastify) {

@@ -11,10 +11,14 @@ export function requestIdFor (req: IncomingMessage): string {
   return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID()
 }
 
+/** The headers every response to this request carries: its id, and no-store on the API. */
+export function contextHeaders (url: string, requestId: string): Record<string, string> {
+  return url.startsWith('/v1') ? { 'x-request-id': requestId, 'cache-control': 'no-store' } : { 'x-request-id': requestId }
+}
+
 export default fp(async function requestContext (fastify) {
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id)
-    if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
+    reply.headers(contextHeaders(request.url, request.id))
   })
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info({

@@ -31,6 +31,9 @@ function makeAjv (options: Options): Ajv {
 export default fp(async function validation (fastify) {
   const bodies = makeAjv({ coerceTypes: false })
   const strings = makeAjv({ coerceTypes: 'array' })
+  // Bodies are JSON: Fastify also parses text/plain by default, which would turn a wrong content type
+  // into a confusing 400 instead of 415 unsupported_media_type.
+  fastify.removeContentTypeParser('text/plain')
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema, httpPart?: string }) =>
     (httpPart === 'body' ? bodies : strings).compile(schema as object))
 }, { name: 'validation' })

@@ -5,9 +5,9 @@ import type { Config } from './config.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
 import validation from '../plugins/validation.js'
-import errors, { problemFor, sendProblem } from '../plugins/errors.js'
-import requestContext, { requestIdFor } from '../plugins/request-context.js'
-import securityHeaders from '../plugins/security-headers.js'
+import errors, { frameworkErrorHandler } from '../plugins/errors.js'
+import requestContext, { contextHeaders, requestIdFor } from '../plugins/request-context.js'
+import securityHeaders, { REQUIRED_SECURITY_HEADERS } from '../plugins/security-headers.js'
 import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
@@ -27,9 +27,11 @@ export interface BuildOptions {
 }
 
 /** Log redaction: credentials and message content never reach the log (contract §12). */
+const SECRET_FIELDS = ['password', 'token', 'secret', 'content', 'authorization', 'apiKey', 'api_key']
 export const REDACTED_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'req.headers["idempotency-key"]',
-  '*.password', '*.token', '*.secret', '*.content', '*.authorization', '*.apiKey', '*.api_key'
+  // pino's `*` matches one level: list the fields at the top level and one level down.
+  ...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)
 ]
 
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -45,12 +47,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 256 },
-    return503OnClosing: true,
-    frameworkErrors: (err, request, reply) => {
-      const id = request.id ?? requestIdFor(request.raw)
-      reply.header('x-request-id', id)
-      sendProblem(reply, problemFor('validation_failed', err.message, id))
-    }
+    // While draining, requests on open keep-alive connections are served (with connection: close), and
+    // /health/ready answers 503 through app.lifecycle; Fastify's shortcut would answer a non-problem 503.
+    return503OnClosing: false,
+    frameworkErrors: frameworkErrorHandler((request) => ({ ...contextHeaders(request.url, request.id), ...REQUIRED_SECURITY_HEADERS }))
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Cross-cutting plugins first, each wrapped with fastify-plugin so it applies everywhere.

@@ -1,0 +1,57 @@
+// Cross-cutting behaviour of the assembled app: what every response carries, wherever it comes from.
+import t from 'tap'
+import { Writable } from 'node:stream'
+import { buildTestApp, createSession } from './helper.js'
+
+const PROBLEM = 'application/problem+json; charset=utf-8'
+
+interface Probe { method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, payload?: string, headers?: Record<string, string>, status: number }
+
+const probes: Probe[] = [
+  { url: '/health/live', status: 200 },
+  { url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', status: 404 },
+  { url: '/v1/nothing-here', status: 404 },
+  { url: '/nothing-here', status: 404 },
+  { method: 'PUT', url: '/v1/sessions', status: 405 },
+  { url: '/v1/sessions/%ZZ', status: 400 },
+  { url: `/v1/sessions/${'a'.repeat(300)}`, status: 400 },
+  { method: 'POST', url: '/v1/sessions', payload: '{"user_id":', headers: { 'content-type': 'application/json' }, status: 400 },
+  { method: 'POST', url: '/v1/sessions', payload: JSON.stringify({ user_id: 'u', metadata: { pad: 'x'.repeat(3000) } }), headers: { 'content-type': 'application/json' }, status: 413 },
+  { method: 'POST', url: '/v1/sessions', payload: 'user_id=u', headers: { 'content-type': 'text/plain' }, status: 415 },
+  { method: 'POST', url: '/v1/sessions', payload: 'user_id=u', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415 }
+]
+
+t.test('every response carries x-request-id, nosniff and frame denial, and no-store on /v1, whatever produced it', async (t) => {
+  const { app } = await buildTestApp(t, { BODY_LIMIT_BYTES: '2048' })
+  for (const probe of probes) {
+    const response = await app.inject({ method: probe.method ?? 'GET', url: probe.url, payload: probe.payload, headers: probe.headers })
+    const name = `${probe.method ?? 'GET'} ${probe.url.slice(0, 40)}`
+    t.equal(response.statusCode, probe.status, `${name} → ${probe.status}`)
+    t.match(response.headers['x-request-id'], /^[0-9a-f-]{36}$/, `${name} has a request id`)
+    t.equal(response.headers['x-content-type-options'], 'nosniff', `${name} has nosniff`)
+    t.equal(response.headers['x-frame-options'], 'DENY', `${name} denies framing`)
+    t.match(response.headers['content-security-policy'], "frame-ancestors 'none'")
+    if (probe.url.startsWith('/v1')) t.equal(response.headers['cache-control'], 'no-store', `${name} is no-store`)
+    else t.equal(response.headers['cache-control'], undefined, `${name} leaves caching alone`)
+    if (probe.status >= 400) {
+      t.equal(response.headers['content-type'], PROBLEM, `${name} is a problem document`)
+      t.equal(response.json().request_id, response.headers['x-request-id'], `${name} names its request id`)
+    }
+  }
+})
+
+t.test('credentials, secrets and message content never reach the log', async (t) => {
+  const lines: string[] = []
+  const logStream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
+  const { app } = await buildTestApp(t, { LOG_LEVEL: 'trace' }, { logStream })
+  const token = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig'
+  app.log.info({ password: 'pw-123', token: 'tok-456', body: { secret: 'sec-789', content: 'my diary entry' } }, 'a careless log call')
+  await createSession(app, { metadata: { note: 'fine to store' } }, { authorization: token, 'idempotency-key': 'idem-key-abc' })
+  await app.inject({ url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: { authorization: token } })
+  const log = lines.join('')
+  t.ok(lines.length > 2, 'there is a log to look at')
+  t.match(log, '"msg":"request completed"')
+  for (const secret of ['eyJhbGciOiJIUzI1NiJ9', 'pw-123', 'tok-456', 'sec-789', 'my diary entry', 'idem-key-abc']) {
+    t.notMatch(log, secret, `${secret} is not logged`)
+  }
+})
