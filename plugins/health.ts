@@ -28,6 +28,12 @@ export default fp(async function health (fastify) {
   const lifecycle = { shuttingDown: false }
   fastify.decorate('lifecycle', lifecycle)
   fastify.addHook('preClose', async () => { lifecycle.shuttingDown = true })
+  // While draining, every response closes its connection: an idle keep-alive connection would otherwise
+  // hold close() open until keepAliveTimeout (72 s), far past SHUTDOWN_GRACE_MS.
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    if (lifecycle.shuttingDown) reply.header('connection', 'close')
+    return payload
+  })
 
   const client = fastify.redis.client
   let redisVersion: string | null = null
