@@ -6,6 +6,9 @@ import { loadConfig, ConfigError, type Config } from './config.js'
 import { buildApp } from './app.js'
 import { startEmbeddedRedis, RedisServerMissingError, type EmbeddedRedis } from './redis/embedded-server.js'
 
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
+const SIGNAL_ECHO_MS = 1000
+
 function fail (message: string): never {
   process.stderr.write(`sessiond: ${message}\n`)
   process.exit(1)
@@ -39,16 +42,33 @@ async function main (): Promise<void> {
     fail(err.message)
   })
   if (embedded !== undefined) {
-    app.log.info({ redis_url: embedded.url, data_dir: embedded.dataDir, pid: embedded.pid }, 'embedded redis-server started (development default)')
+    app.log.info({ redis_url: embedded.url, data_dir: embedded.dataDir, redis_pid: embedded.pid }, 'embedded redis-server started (development default)')
   }
 
-  closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log }, async ({ signal, err }) => {
+  const grace = closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log, skip: [...STOP_SIGNALS] }, async ({ signal, err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
-    else app.log.info({ signal }, 'shutting down')
+    else if (signal !== undefined) app.log.info({ signal }, 'shutting down')
     // preClose turns readiness to 503 at once; close() lets in-flight requests finish and quits Redis.
     await app.close()
     await embedded?.stop()
   })
+  // Ctrl-C in a terminal and `kill -TERM -<pgid>` reach both npm and us, and npm forwards its copy:
+  // copies arriving together are one request to stop, not the "second signal" that forces an exit.
+  // Our listeners stay installed throughout (close-with-grace swaps its own, and a signal landing in
+  // between gets the default action: death without a graceful close).
+  let stopRequestedAt: number | undefined
+  for (const stopSignal of STOP_SIGNALS) {
+    process.on(stopSignal, () => {
+      if (stopRequestedAt === undefined) {
+        stopRequestedAt = Date.now()
+        app.log.info({ signal: stopSignal }, 'shutting down')
+        void grace.close()
+      } else if (Date.now() - stopRequestedAt > SIGNAL_ECHO_MS) {
+        app.log.error({ signal: stopSignal }, 'second stop signal: exiting without waiting')
+        process.exit(1)
+      }
+    })
+  }
 
   try {
     await app.listen({ port: config.port, host: config.host })

@@ -1,14 +1,8 @@
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { loadConfig, ConfigError, hasNoCredentials } from '../src/config.js'
 
 const KEY_A = 'a'.repeat(32)
 const KEY_B = 'b'.repeat(40)
-
-interface Asserts {
-  ok: (value: unknown, message?: string) => unknown
-  equal: (found: unknown, wanted: unknown) => unknown
-  match: (found: unknown, pattern: unknown) => unknown
-}
 
 /** What loading `env` throws, or undefined when it loads. */
 function thrownBy (env: Record<string, string>): unknown {
@@ -21,7 +15,7 @@ function thrownBy (env: Record<string, string>): unknown {
 }
 
 /** Asserts that `env` is refused with a ConfigError naming `variable` (in the field and the message). */
-function assertRefused (t: Asserts, env: Record<string, string>, variable: string): void {
+function assertRefused (t: Pick<Test, 'ok' | 'equal' | 'match'>, env: Record<string, string>, variable: string): void {
   const err = thrownBy(env)
   t.ok(err instanceof ConfigError, `${JSON.stringify(env)} is refused with a ConfigError`)
   t.equal((err as ConfigError).variable, variable)

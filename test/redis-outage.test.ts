@@ -3,7 +3,7 @@ import t from 'tap'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-server.js'
@@ -58,7 +58,7 @@ async function untilStatus (app: FastifyInstance, url: string, status: number, w
   throw new Error(`${url} did not answer ${status} within ${withinMs} ms`)
 }
 
-async function timed (app: FastifyInstance, options: Parameters<FastifyInstance['inject']>[0]) {
+async function timed (app: FastifyInstance, options: InjectOptions): Promise<{ response: LightMyRequestResponse, elapsed: number }> {
   const started = Date.now()
   const response = await app.inject(options)
   return { response, elapsed: Date.now() - started }

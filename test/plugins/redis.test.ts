@@ -63,7 +63,7 @@ t.test('building against a closed port fails within REDIS_CONNECT_TIMEOUT_MS, an
   const port = await closedPort()
   const { app } = await bareApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '500' })
   const started = Date.now()
-  await t.rejects(app.ready(), { message: /cannot reach Redis \(standalone\)/ })
+  await t.rejects(async () => { await app.ready() }, { message: /cannot reach Redis \(standalone\)/ })
   const elapsed = Date.now() - started
   t.ok(elapsed < 500 + 250, `failed after ${elapsed} ms`)
   const late = await tcpServer(t, port)
@@ -75,7 +75,7 @@ t.test('a Redis that accepts the connection but never answers fails the build wi
   const silent = await tcpServer(t)
   const { app } = await bareApp(t, { REDIS_URL: `redis://127.0.0.1:${silent.port}`, REDIS_CONNECT_TIMEOUT_MS: '400' })
   const started = Date.now()
-  await t.rejects(app.ready(), { message: /cannot reach Redis.*400 ms/ })
+  await t.rejects(async () => { await app.ready() }, { message: /cannot reach Redis.*400 ms/ })
   const elapsed = Date.now() - started
   t.ok(elapsed >= 400 - 50 && elapsed < 400 + 250, `failed after ${elapsed} ms`)
   await sleep(LONGER_THAN_RECONNECT_CAP_MS)
