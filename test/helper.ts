@@ -1,7 +1,8 @@
 // The one test helper: a real redis-server per test file (started on first use, on a free loopback
 // port), and an app per test with its own random key prefix (KEY_ENV), closed when the test ends.
 import t from 'tap'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -23,7 +24,7 @@ export async function testRedis (): Promise<EmbeddedRedis> {
   return await server
 }
 
-type Tap = { teardown: (fn: () => unknown) => void }
+export type Tap = { teardown: (fn: () => unknown) => void }
 
 export interface TestApp {
   app: FastifyInstance
@@ -77,3 +78,59 @@ export async function createSession (app: FastifyInstance, body: Record<string, 
 }
 
 export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms))
+
+export interface PrivateRedis {
+  /** The running redis-server (a new one after restart()). */
+  readonly server: EmbeddedRedis
+  readonly dataDir: string
+  /** Starts a new redis-server on the same port and data directory. */
+  restart: () => Promise<EmbeddedRedis>
+}
+
+/** A redis-server of the test's own, for tests that pause, stop, kill or restart it. */
+export async function privateRedis (test: Tap, options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-private-'))
+  const appendOnly = options.appendOnly ?? false
+  let server = await startEmbeddedRedis({ dataDir, appendOnly })
+  const port = server.port
+  test.teardown(async () => {
+    if (isAlive(server.pid)) process.kill(server.pid, 'SIGCONT') // a paused server cannot stop
+    await server.stop()
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+  return {
+    get server () { return server },
+    dataDir,
+    restart: async () => {
+      server = await startEmbeddedRedis({ dataDir, appendOnly, port })
+      return server
+    }
+  }
+}
+
+/** A loopback port nothing listens on (at the time of asking). */
+export async function freePort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
+
+/** True when a connection to the loopback port is refused. */
+export async function refusesConnections (port: number): Promise<boolean> {
+  return await new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    socket.on('connect', () => { socket.destroy(); resolve(false) })
+    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'))
+  })
+}
+
+export function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}

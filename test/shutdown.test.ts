@@ -1,15 +1,11 @@
 // Graceful shutdown of a listening app: readiness turns 503 at once, in-flight requests finish, Redis quits.
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { connect, type Socket } from 'node:net'
 import { once } from 'node:events'
 import type { IncomingMessage } from 'node:http'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { startEmbeddedRedis } from '../src/redis/embedded-server.js'
-import { createSession, sleep } from './helper.js'
+import { createSession, privateRedis, refusesConnections, sleep } from './helper.js'
 
 /** Sends raw bytes on a socket and resolves with everything the server sends until it closes. */
 function collect (socket: Socket): Promise<string> {
@@ -30,22 +26,8 @@ async function until (condition: () => boolean, withinMs: number, what: string):
   }
 }
 
-function connectionRefused (port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    socket.on('connect', () => { socket.destroy(); resolve(false) })
-    socket.on('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'))
-  })
-}
-
 t.test('on close: ready answers 503 at once, the in-flight request completes, then Redis is quit', async (t) => {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-shutdown-'))
-  const redis = await startEmbeddedRedis({ dataDir, appendOnly: false })
-  t.teardown(async () => {
-    try { process.kill(redis.pid, 'SIGCONT') } catch { /* gone */ }
-    await redis.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
+  const { server: redis } = await privateRedis(t)
   const app = await buildApp(loadConfig({ REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '5000', LOG_LEVEL: 'silent' }))
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
@@ -72,7 +54,7 @@ t.test('on close: ready answers 503 at once, the in-flight request completes, th
   t.match(probeText, /^HTTP\/1\.1 503 /, 'readiness is 503 while draining')
   t.match(probeText, /\r\nconnection: close\r\n/i, 'and the connection is closed after it')
   t.match(probeText, '{"status":"not_ready","reason":"shutting down"}')
-  t.ok(await connectionRefused(port), 'no new connections are accepted')
+  t.ok(await refusesConnections(port), 'no new connections are accepted')
   t.not(app.redis.client.status, 'end', 'Redis stays connected while a request is in flight')
 
   process.kill(redis.pid, 'SIGCONT')

@@ -3,17 +3,14 @@
 import t from 'tap'
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startEmbeddedRedis } from '../../src/redis/embedded-server.js'
-import { sleep } from '../helper.js'
+import { freePort, isAlive, refusesConnections, sleep, type Tap } from '../helper.js'
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 const SHUTDOWN_GRACE_MS = 5000
-
-type Tap = { teardown: (fn: () => unknown) => void }
 
 interface Running {
   child: ChildProcess
@@ -25,31 +22,6 @@ interface Running {
   exited: Promise<number | string>
   /** The JSON log line whose msg starts with `prefix`, once printed. */
   logLine: (prefix: string, withinMs: number) => Promise<Record<string, any>>
-}
-
-async function freePort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
-  const { port } = server.address() as { port: number }
-  await new Promise<void>((done) => server.close(() => done()))
-  return port
-}
-
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-function refuses (port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host: '127.0.0.1', port })
-    socket.on('connect', () => { socket.destroy(); done(false) })
-    socket.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED'))
-  })
 }
 
 /**
@@ -112,8 +84,8 @@ async function untilStatus (port: number, path: string, status: number, withinMs
 }
 
 t.before(() => {
-  // Once for the file; `npm start` builds again in its prestart hook (incrementally, so quickly).
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' })
+  // Once for the file, and only if a source changed since the last build (as npm start's prestart does).
+  execFileSync(process.execPath, ['scripts/build-if-stale.mjs'], { cwd: root, stdio: 'inherit' })
 })
 
 t.test('npm start serves the API on its embedded Redis and stops cleanly on SIGTERM', async (t) => {
@@ -143,7 +115,7 @@ t.test('npm start serves the API on its embedded Redis and stops cleanly on SIGT
   t.equal(code, 0, 'exit code 0')
   t.ok(stopMs < SHUTDOWN_GRACE_MS, `exited after ${stopMs} ms`)
   t.match(server.output(), '"msg":"shutting down"')
-  t.ok(await refuses(redisPort), 'the embedded redis-server is gone')
+  t.ok(await refusesConnections(redisPort), 'the embedded redis-server is gone')
   t.notOk(isAlive(embedded.redis_pid), 'its process too')
 })
 
@@ -154,8 +126,8 @@ t.test('SIGTERM to npm alone reaches the server, which stops cleanly', async (t)
   const embedded = await server.logLine('embedded redis-server started', 1000)
   process.kill(server.child.pid!, 'SIGTERM') // as a process manager that signals its child only
   t.equal(await server.exited, 0)
-  t.ok(await refuses(port), 'the HTTP port is closed')
-  t.ok(await refuses(Number(new URL(embedded.redis_url).port)), 'the embedded redis-server is gone')
+  t.ok(await refusesConnections(port), 'the HTTP port is closed')
+  t.ok(await refusesConnections(Number(new URL(embedded.redis_url).port)), 'the embedded redis-server is gone')
 })
 
 t.test('a bad PORT stops npm start with a message naming PORT', async (t) => {

@@ -2,30 +2,15 @@
 // private redis-server this file can pause and stop.
 import t from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import configPlugin from '../../plugins/config.js'
 import metrics from '../../plugins/metrics.js'
 import redis from '../../plugins/redis.js'
 import health from '../../plugins/health.js'
 import { loadConfig } from '../../src/config.js'
-import { startEmbeddedRedis, type EmbeddedRedis } from '../../src/redis/embedded-server.js'
+import { privateRedis, type Tap } from '../helper.js'
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-
-type Tap = { teardown: (fn: () => unknown) => void }
-
-async function privateRedis (t: Tap): Promise<EmbeddedRedis> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-health-'))
-  const server = await startEmbeddedRedis({ dataDir, appendOnly: false })
-  t.teardown(async () => {
-    try { process.kill(server.pid, 'SIGCONT') } catch { /* already gone */ }
-    await server.stop()
-    rmSync(dataDir, { recursive: true, force: true })
-  })
-  return server
-}
 
 async function bareApp (t: Tap, url: string): Promise<{ app: FastifyInstance }> {
   const app = Fastify()
@@ -39,7 +24,7 @@ async function bareApp (t: Tap, url: string): Promise<{ app: FastifyInstance }> 
 }
 
 t.test('with Redis answering: live, ready and a health summary', async (t) => {
-  const server = await privateRedis(t)
+  const { server } = await privateRedis(t)
   const { app } = await bareApp(t, server.url)
   const live = await app.inject('/health/live')
   t.equal(live.statusCode, 200)
@@ -59,7 +44,7 @@ t.test('with Redis answering: live, ready and a health summary', async (t) => {
 })
 
 t.test('a paused Redis makes ready 503 within its 250 ms ping budget; live stays 200; resuming brings ready back', async (t) => {
-  const server = await privateRedis(t)
+  const { server } = await privateRedis(t)
   const { app } = await bareApp(t, server.url)
   process.kill(server.pid, 'SIGSTOP')
   const started = Date.now()
@@ -77,7 +62,7 @@ t.test('a paused Redis makes ready 503 within its 250 ms ping budget; live stays
 })
 
 t.test('a stopped Redis makes ready 503 while live stays 200', async (t) => {
-  const server = await privateRedis(t)
+  const { server } = await privateRedis(t)
   const { app } = await bareApp(t, server.url)
   t.match((await app.inject('/health')).json().redis.version, /^\d+\./, 'the version is learned while up')
   await server.stop()

@@ -9,9 +9,7 @@ import metrics from '../../plugins/metrics.js'
 import redis, { type RedisPluginOptions } from '../../plugins/redis.js'
 import { loadConfig } from '../../src/config.js'
 import { createRedisClient } from '../../src/redis/client.js'
-import { sleep, testRedis } from '../helper.js'
-
-type Tap = { teardown: (fn: () => unknown) => void }
+import { freePort, sleep, testRedis, type Tap } from '../helper.js'
 
 // Returned in an object: a Fastify instance is a thenable, and returning it from an async function would boot it.
 async function bareApp (t: Tap, env: Record<string, string>, options: RedisPluginOptions = {}): Promise<{ app: FastifyInstance }> {
@@ -39,15 +37,6 @@ async function tcpServer (t: Tap, port = 0): Promise<{ port: number, connections
   return { port: (server.address() as { port: number }).port, connections: () => connections }
 }
 
-/** A loopback port with nothing listening. */
-async function closedPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((resolve) => server.close(() => resolve()))
-  return port
-}
-
 const LONGER_THAN_RECONNECT_CAP_MS = 1200
 
 t.test('the app is ready once Redis answers, and the store works', async (t) => {
@@ -60,7 +49,7 @@ t.test('the app is ready once Redis answers, and the store works', async (t) => 
 })
 
 t.test('building against a closed port fails within REDIS_CONNECT_TIMEOUT_MS, and the client gives up', async (t) => {
-  const port = await closedPort()
+  const port = await freePort()
   const { app } = await bareApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '500' })
   const started = Date.now()
   await t.rejects(async () => { await app.ready() }, { message: /cannot reach Redis \(standalone\)/ })
@@ -99,7 +88,7 @@ t.test('closing the app quits the Redis connection', async (t) => {
 })
 
 t.test('connect: false registers the store without touching Redis (OpenAPI generation)', async (t) => {
-  const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${await closedPort()}` })
+  const config = loadConfig({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` })
   const client = createRedisClient(config.redis)
   const { app } = await bareApp(t, { REDIS_URL: config.redis.url! }, { client, connect: false })
   await app.ready()

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url'
 import {
   REDIS_SERVER_MISSING_MESSAGE, RedisServerMissingError, findRedisServer, startEmbeddedRedis
 } from '../../src/redis/embedded-server.js'
+import { isAlive } from '../helper.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const modulePath = resolve(here, '../../src/redis/embedded-server.ts')
@@ -44,15 +45,6 @@ async function refusesWithin (port: number, ms: number): Promise<boolean> {
     await new Promise((r) => setTimeout(r, 50))
   }
   return false
-}
-
-function isAlive (pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch {
-    return false
-  }
 }
 
 t.test('an embedded redis answers PING on a loopback port and keeps an AOF in dataDir', async (t) => {
