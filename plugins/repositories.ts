@@ -1,9 +1,11 @@
 // The repositories routes reach data through. Routes never see ioredis.
 import fp from 'fastify-plugin'
 import { SessionRepository } from '../src/repositories/session-repository.js'
+import { AuditLog } from '../src/repositories/audit-log.js'
 
 export interface Repositories {
   sessions: SessionRepository
+  audit: AuditLog
 }
 
 declare module 'fastify' {
@@ -13,6 +15,7 @@ declare module 'fastify' {
 export default fp(async function repositories (fastify) {
   const { redis, config } = fastify
   fastify.decorate('repos', {
-    sessions: new SessionRepository(redis, config.sessions)
+    sessions: new SessionRepository(redis, config.sessions),
+    audit: new AuditLog(redis, config.auditRetentionSeconds)
   })
 }, { name: 'repositories', dependencies: ['redis'] })

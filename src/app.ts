@@ -14,8 +14,11 @@ import repositories from '../plugins/repositories.js'
 import health from '../plugins/health.js'
 import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
+import rateLimit from '../plugins/rate-limit.js'
+import audit from '../plugins/audit.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import auditRoutes from '../routes/audit.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -66,6 +69,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(repositories)
   await app.register(health)
   await app.register(auth)
+  // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
+  await app.register(rateLimit)
+  await app.register(audit)
   await app.register(idempotency)
 
   // Routes, each an encapsulated plugin under /v1.
@@ -73,6 +79,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(sessionRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
+      await admin.register(auditRoutes)
     }, { prefix: '/admin' })
   }, { prefix: '/v1' })
 
