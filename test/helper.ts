@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-server.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { buildApp, type BuildOptions } from '../src/app.js'
@@ -37,8 +37,13 @@ export interface TestApp {
   allKeys: (options?: { bookkeeping?: boolean }) => Promise<string[]>
 }
 
+export interface TestBuildOptions extends BuildOptions {
+  /** Test-only routes, registered under /v1 before the app is ready (they pass every /v1 hook). */
+  extraRoutes?: FastifyPluginAsync
+}
+
 /** Builds the app on the test file's Redis with a fresh key prefix; extra env overrides defaults. */
-export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
+export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: TestBuildOptions = {}): Promise<TestApp> {
   const redisServer = await testRedis()
   const config = loadConfig({
     REDIS_URL: redisServer.url,
@@ -49,6 +54,7 @@ export async function buildTestApp (test: Tap, env: Record<string, string> = {},
     ...env
   })
   const app = await buildApp(config, options)
+  if (options.extraRoutes !== undefined) await app.register(options.extraRoutes, { prefix: '/v1' })
   await app.ready()
   const redis = new Redis(redisServer.url, { lazyConnect: false, maxRetriesPerRequest: 1 })
   const keys = createKeys(config.keys)

@@ -1,9 +1,9 @@
 // Bearer credentials → who is calling. Pure: no I/O, no Fastify. API keys are compared in constant
 // time (both sides hashed first, so neither the content nor the length of a key leaks through timing);
 // JWTs are verified with jose against the configured secret or public key, `exp` required.
-import { createHash, createPublicKey, timingSafeEqual } from 'node:crypto'
+import { createHash, timingSafeEqual } from 'node:crypto'
 import { errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTHeaderParameters } from 'jose'
-import { ConfigError, type Config } from '../config.js'
+import { publicKeyAlgorithm, type Config } from '../config.js'
 import { UserId } from '../../schemas/common.js'
 import { ANY_OWNER, type Access } from './access.js'
 import type { Principal } from './principal.js'
@@ -38,22 +38,6 @@ function keyEntries (config: Config['auth']): KeyEntry[] {
     ...config.adminApiKeys.map(({ name, key }) => ({ digest: digest(key), authenticated: { principal: { kind: 'admin' as const, id: name }, access: ANY_OWNER } })),
     ...config.apiKeys.map(({ name, key }) => ({ digest: digest(key), authenticated: { principal: { kind: 'service' as const, id: name }, access: ANY_OWNER } }))
   ]
-}
-
-/** The algorithm a PEM public key verifies: RS256 for RSA, ES256 for P-256. */
-function publicKeyAlgorithm (pem: string): 'RS256' | 'ES256' {
-  let type: string | undefined
-  let curve: string | undefined
-  try {
-    const key = createPublicKey(pem)
-    type = key.asymmetricKeyType
-    curve = key.asymmetricKeyDetails?.namedCurve
-  } catch {
-    throw new ConfigError('JWT_PUBLIC_KEY', 'is not a readable PEM public key')
-  }
-  if (type === 'rsa') return 'RS256'
-  if (type === 'ec' && curve === 'prime256v1') return 'ES256'
-  throw new ConfigError('JWT_PUBLIC_KEY', 'must be an RSA (RS256) or P-256 EC (ES256) public key')
 }
 
 interface JwtVerifier { algorithms: string[], keyFor: (header: JWTHeaderParameters) => Uint8Array | CryptoKey }
