@@ -109,8 +109,13 @@ function stringArbitrary (schema: Schema): fc.Arbitrary<string> {
 
 function objectArbitrary (schema: Schema, options: ArbitraryOptions, depth: number): fc.Arbitrary<unknown> {
   const properties = Object.entries<Schema>(schema.properties ?? {})
-  const free = schema.additionalProperties !== false && properties.length === 0
-  if (free) return fc.dictionary(fc.string({ maxLength: 12 }), smallJson, { maxKeys: 4 })
+  if (properties.length === 0 && schema.additionalProperties !== false) {
+    // A map: values from additionalProperties or the (first) patternProperties schema, else any JSON.
+    const [pattern, values] = Object.entries<Schema>(schema.patternProperties ?? {})[0] ?? []
+    const valueSchema = typeof schema.additionalProperties === 'object' ? schema.additionalProperties : values
+    const keys = pattern === undefined ? fc.string({ maxLength: 12 }) : stringArbitrary({ pattern, maxLength: 12 })
+    return fc.dictionary(keys, valueSchema === undefined ? smallJson : schemaArbitrary(valueSchema, options, depth + 1), { maxKeys: 4 })
+  }
   const model: Record<string, fc.Arbitrary<unknown>> = {}
   for (const [name, property] of properties) model[name] = options.properties?.[name] ?? schemaArbitrary(property, options, depth + 1)
   const required: string[] = schema.required ?? []
@@ -165,7 +170,11 @@ export async function send (app: FastifyInstance, request: {
   const stream = response.stream()
   const headers = response.headers as Record<string, unknown>
   if (String(headers['content-type'] ?? '').startsWith('text/event-stream')) {
+    // Hang up as a client would: the server side sees its request and response close.
     stream.destroy()
+    const res = response.raw.res
+    res.req?.emit('close')
+    res.emit('close')
     return { status: response.statusCode, headers, body: '' }
   }
   const chunks: Buffer[] = []
