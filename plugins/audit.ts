@@ -3,7 +3,8 @@
 // that saw success can find its entry; a failed audit write is logged and never fails the request.
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { isApiPath } from './auth.js'
+import { isApiRequest } from './auth.js'
+import { principalLabel } from '../src/domain/principal.js'
 
 const CHANGES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 const CREATED_SESSION = /^\/v1\/sessions\/([A-Za-z0-9_-]{1,64})$/
@@ -19,11 +20,11 @@ function sessionIdOf (request: FastifyRequest, reply: FastifyReply): string | nu
 
 export default fp(async function audit (fastify) {
   fastify.addHook('onSend', async (request, reply, payload) => {
-    if (!CHANGES.has(request.method) || reply.statusCode >= 400 || !isApiPath(request.url)) return payload
+    if (!CHANGES.has(request.method) || reply.statusCode >= 400 || !isApiRequest(request)) return payload
     // A replayed Idempotency-Key response changed nothing.
     if (reply.getHeader('idempotent-replayed') === 'true') return payload
     await fastify.repos.audit.record({
-      principal: `${request.principal.kind}:${request.principal.id}`,
+      principal: principalLabel(request.principal),
       action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
       status: reply.statusCode,
       sessionId: sessionIdOf(request, reply),

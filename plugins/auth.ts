@@ -21,8 +21,19 @@ declare module 'fastify' {
 }
 
 /** True for the API (everything under /v1); ops endpoints (health, metrics, docs, openapi) are open. */
-export function isApiPath (url: string): boolean {
-  return url === '/v1' || url.startsWith('/v1/') || url.startsWith('/v1?')
+export function isApiPath (path: string): boolean {
+  return path === '/v1' || path.startsWith('/v1/')
+}
+
+/** The path of a URL as the router sees it (percent-decoded), so /%761/… cannot slip past as non-API. */
+function decodedPath (url: string): string {
+  const path = url.split('?')[0] ?? ''
+  try { return decodeURIComponent(path) } catch { return path }
+}
+
+/** Whether a request is an API request: by the route it matched, or by its decoded path when unmatched. */
+export function isApiRequest (request: FastifyRequest): boolean {
+  return isApiPath(request.routeOptions.url ?? '') || isApiPath(decodedPath(request.url))
 }
 
 /** Owner of no session (user ids never contain a space): what an anonymous caller may reach. */
@@ -62,7 +73,7 @@ export default fp(async function auth (fastify) {
     }
     request.principal = { kind: 'anonymous', id: request.ip }
     request.access = NOBODY
-    if (!isApiPath(request.url)) return
+    if (!isApiRequest(request)) return
     const result = await authenticator.authenticate(request.headers.authorization)
     if ('failure' in result) {
       failures.set(request, result.failure)

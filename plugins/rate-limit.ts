@@ -5,7 +5,8 @@
 import fp from 'fastify-plugin'
 import { RateLimitStore } from '../src/repositories/rate-limit-store.js'
 import { AppError } from '../src/errors.js'
-import { isApiPath } from './auth.js'
+import { isApiRequest } from './auth.js'
+import { principalLabel } from '../src/domain/principal.js'
 
 /** The most the limiter may add to a request while Redis is slow, far below the command timeout. */
 export const LIMITER_TIMEOUT_MS = 100
@@ -31,12 +32,12 @@ export default fp(async function rateLimit (fastify) {
   let failingOpen = false
 
   fastify.addHook('onRequest', async (request, reply) => {
-    if (!isApiPath(request.url)) return
+    if (!isApiRequest(request)) return
     const now = Date.now()
     let count: number
     let resetAtMs: number
     try {
-      ({ count, resetAtMs } = await within(timeoutMs, counters.hit(`${request.principal.kind}:${request.principal.id}`, now)))
+      ({ count, resetAtMs } = await within(timeoutMs, counters.hit(principalLabel(request.principal), now)))
     } catch (err) {
       // One line per outage, not one per request.
       if (!failingOpen) request.log.warn({ err: { message: (err as Error).message } }, 'rate limiter unavailable: letting requests through')

@@ -15,7 +15,11 @@ t.test('without a valid token every /v1 request is a 401 problem with www-authen
     { method: 'GET' as const, url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA' },
     { method: 'DELETE' as const, url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA' },
     { method: 'GET' as const, url: '/v1/admin/audit' },
-    { method: 'GET' as const, url: '/v1/no-such-route' }
+    { method: 'GET' as const, url: '/v1/no-such-route' },
+    // Percent-encoded paths that the router decodes onto /v1 routes.
+    { method: 'GET' as const, url: '/%761/admin/audit' },
+    { method: 'GET' as const, url: '/%76%31/sessions/AAAAAAAAAAAAAAAAAAAAAAAA' },
+    { method: 'GET' as const, url: '/%761/sessions' }
   ]
   const headerCases: Array<[string, Record<string, string>]> = [
     ['no header', {}],

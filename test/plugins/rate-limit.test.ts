@@ -110,3 +110,9 @@ t.test('a slow Redis delays the limiter by its own short timeout, not by the com
   t.equal((await app.inject({ url: '/v1/probe', headers: bearer(serviceKey) })).statusCode, 200)
   t.ok(lines().some((line) => line.msg === 'rate limiter available again'))
 })
+
+t.test('a percent-encoded path to a /v1 route is counted like the plain one', async (t) => {
+  const { app } = await buildTestApp(t, limited)
+  for (let i = 0; i < 3; i++) await app.inject({ url: '/%761/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: bearer(serviceKey) })
+  t.equal((await app.inject({ url: missing, headers: bearer(serviceKey) })).statusCode, 429)
+})

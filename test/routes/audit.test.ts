@@ -101,3 +101,10 @@ t.test('a failed audit write is logged and does not fail the change', async (t) 
   t.equal(response.statusCode, 201)
   t.match(chunks.join(''), /could not record the audit entry of a change/)
 })
+
+t.test('a change through a percent-encoded path is audited under its route template', async (t) => {
+  const { app } = await buildTestApp(t, authEnv)
+  const response = await app.inject({ method: 'POST', url: '/%761/sessions', payload: { user_id: 'u1' }, headers: service })
+  t.equal(response.statusCode, 201)
+  t.match((await trail(app)).entries, [{ action: 'POST /v1/sessions', session_id: json(response).id }])
+})
