@@ -85,6 +85,8 @@ t.test('no /v1 operation succeeds without the right credentials', async (t) => {
         t.equal(sent.status, 401, `${name}: 401`)
         t.equal(codeOf(sent), 'unauthorized', `${name}: unauthorized`)
       }
+      const encoded = await send(app, { method: operation.method, url: request.url.replace(/^\/v1/, '/%761'), payload: request.payload, headers: request.headers })
+      t.equal(encoded.status, 401, 'no token on the percent-encoded path: 401')
 
       const other = await attempt(bearer(attackerToken))
       t.notOk(other.status < 300, `another user's JWT: no success (${other.status})`)
