@@ -1,6 +1,7 @@
 // Driven by the generated OpenAPI document: every /v1 operation — today's and every one added later —
 // is tried with no token, a garbage token, an expired JWT, a wrongly signed JWT and another user's
-// JWT (and, on /v1/admin, with a service key and the owner's JWT). Not one of them may succeed.
+// JWT (and, on /v1/admin, with a service key and the owner's JWT; and without a token on the
+// percent-encoded path). Not one of them may succeed.
 // Each operation gets a real session owned by "victim", real path values and a valid body, so that
 // what refuses is authentication and authorization, never validation; a control request by the
 // rightful caller proves the request would otherwise have reached the handler.
