@@ -1,9 +1,11 @@
 // The repositories routes reach data through. Routes never see ioredis.
 import fp from 'fastify-plugin'
 import { SessionRepository } from '../src/repositories/session-repository.js'
+import { UserRepository } from '../src/repositories/user-repository.js'
 
 export interface Repositories {
   sessions: SessionRepository
+  users: UserRepository
 }
 
 declare module 'fastify' {
@@ -12,7 +14,9 @@ declare module 'fastify' {
 
 export default fp(async function repositories (fastify) {
   const { redis, config } = fastify
+  const sessions = new SessionRepository(redis, config.sessions)
   fastify.decorate('repos', {
-    sessions: new SessionRepository(redis, config.sessions)
+    sessions,
+    users: new UserRepository(redis, sessions)
   })
 }, { name: 'repositories', dependencies: ['redis'] })

@@ -16,6 +16,7 @@ import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import userRoutes from '../routes/users.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -71,6 +72,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(userRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
     }, { prefix: '/admin' })
