@@ -50,6 +50,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors: (err, request, reply) => {
       const id = request.id ?? requestIdFor(request.raw)
       reply.header('x-request-id', id)
+      if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
       sendProblem(reply, problemFor('validation_failed', err.message, id))
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
