@@ -44,7 +44,7 @@ t.test('an expired session answers 404 and leaves the listing; its index entry i
   t.equal((await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).statusCode, 404)
   const list = json(await app.inject({ method: 'GET', url: '/v1/users/fleeting/sessions' }))
   t.same(list.sessions.map((x: any) => x.id), [keep.id])
-  t.same(await redis.zrange(keys.userSessions('fleeting'), 0, -1), [keep.id], 'the stale entry is gone from the index')
+  t.same(await redis.zrange(keys.userSessions('fleeting'), '0', '-1'), [keep.id], 'the stale entry is gone from the index')
   t.notOk((await allKeys()).some((k) => k.includes(`{${s.id}}`)), 'every key of the expired session is gone')
 })
 
@@ -53,7 +53,7 @@ t.test('the per-user index never grows without bound: entries past their deadlin
   for (let i = 0; i < 5; i++) await createSession(app, { user_id: 'churn' })
   t.equal(await redis.zcard(keys.userSessions('churn')), 5)
   // The index deadline is the absolute lifetime plus a minute of slack; move it into the past as time would.
-  const ids = await redis.zrange(keys.userSessionDeadlines('churn'), 0, -1)
+  const ids = await redis.zrange(keys.userSessionDeadlines('churn'), '0', '-1')
   for (const id of ids) await redis.zadd(keys.userSessionDeadlines('churn'), Date.now() - 1, id)
   await createSession(app, { user_id: 'churn' })
   t.equal(await redis.zcard(keys.userSessions('churn')), 1)
@@ -79,7 +79,7 @@ t.test('reads slide the expiry; touch=false does not; the absolute lifetime caps
 
 t.test('erasure removes every session of the user and every key of theirs, and nothing of others', async (t) => {
   const { app, allKeys, keys } = await buildTestApp(t)
-  const mine = []
+  const mine: any[] = []
   for (let i = 0; i < 4; i++) mine.push(await createSession(app, { user_id: 'erase-me' }, { 'idempotency-key': `k${i}` }))
   await app.inject({ method: 'PATCH', url: `/v1/sessions/${mine[0].id}`, payload: { metadata: { a: 1 } } })
   const other = await createSession(app, { user_id: 'keep-me' })
