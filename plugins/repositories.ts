@@ -2,10 +2,14 @@
 import fp from 'fastify-plugin'
 import { SessionRepository } from '../src/repositories/session-repository.js'
 import { UserRepository } from '../src/repositories/user-repository.js'
+import { StepRepository } from '../src/repositories/step-repository.js'
+import { FinalizeRepository } from '../src/repositories/finalize-repository.js'
 
 export interface Repositories {
   sessions: SessionRepository
   users: UserRepository
+  steps: StepRepository
+  finalize: FinalizeRepository
 }
 
 declare module 'fastify' {
@@ -17,6 +21,8 @@ export default fp(async function repositories (fastify) {
   const sessions = new SessionRepository(redis, config.sessions)
   fastify.decorate('repos', {
     sessions,
-    users: new UserRepository(redis, sessions)
+    users: new UserRepository(redis, sessions),
+    steps: new StepRepository(redis),
+    finalize: new FinalizeRepository(redis, config.sessions, sessions)
   })
 }, { name: 'repositories', dependencies: ['redis'] })

@@ -17,6 +17,10 @@ import auth from '../plugins/auth.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
 import userRoutes from '../routes/users.js'
+import stepRoutes from '../routes/steps.js'
+import progressRoutes from '../routes/progress.js'
+import finalizeRoutes from '../routes/finalize.js'
+import finalizedRoutes from '../routes/finalized.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -74,8 +78,12 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
     await v1.register(userRoutes)
+    await v1.register(stepRoutes)
+    await v1.register(progressRoutes)
+    await v1.register(finalizeRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
+      await admin.register(finalizedRoutes)
     }, { prefix: '/admin' })
   }, { prefix: '/v1' })
 

@@ -23,7 +23,9 @@ const scriptErrors: Record<number, ErrorFactory> = {
   [-8]: (state) => new AppError('invalid_transition', `No transition from ${String(state)}`),
   [-9]: () => new AppError('incomplete_steps', 'Steps are missing'),
   [-10]: () => new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request'),
-  [-11]: (current) => new StaleWriteError(Number(current))
+  [-11]: (current) => new StaleWriteError(Number(current)),
+  [-12]: (total) => new AppError('validation_failed', `The step number must be between 1 and the session's total_steps (${String(total)})`,
+    { errors: [{ path: 'params/n', message: `must be between 1 and ${String(total)}` }] })
 }
 
 /** Throws the mapped error for a negative status; returns the reply otherwise. */
