@@ -1,7 +1,7 @@
 // /v1/sessions/{id}/progress: onboarding progress (contract §4).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { SessionParams, problems } from '../schemas/common.js'
-import { Progress } from '../schemas/steps.js'
+import { ProgressRef } from '../schemas/summary.js'
 import { etagOf } from '../src/domain/etag.js'
 
 const progress: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -12,7 +12,7 @@ const progress: FastifyPluginAsyncTypebox = async (fastify) => {
       summary: 'Read onboarding progress',
       tags: ['steps'],
       params: SessionParams,
-      response: { 200: Progress, ...problems(400, 401, 404, 429, 500, 503) }
+      response: { 200: ProgressRef, ...problems(400, 401, 404, 429, 500, 503) }
     }
   }, async (request, reply) => {
     const { version, progress } = await repos.steps.progress(request.params.id, request.access)

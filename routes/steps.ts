@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SessionParams, IfMatchHeader, problems } from '../schemas/common.js'
-import { StepParams, StepData, SavedStep, Step, StepList, ListStepsQuery } from '../schemas/steps.js'
+import { StepParams, StepData, SaveStepResult, Step, StepList, ListStepsQuery } from '../schemas/steps.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
 import { decodeCursor, encodeCursor } from '../src/domain/cursor.js'
 
@@ -23,7 +23,7 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
       params: StepParams,
       headers: ifMatch,
       body: StepData,
-      response: { 200: SavedStep, ...problems(400, 401, 404, 409, 412, 413, 415, 429, 500, 503) }
+      response: { 200: SaveStepResult, ...problems(400, 401, 404, 409, 412, 413, 415, 429, 500, 503) }
     }
   }, async (request, reply) => {
     const { id, n } = request.params

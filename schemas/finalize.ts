@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox'
 import { SessionId, Timestamp, NextCursor } from './common.js'
 import { SessionRef } from './session.js'
-import { Progress } from './steps.js'
+import { ProgressRef } from './summary.js'
 
 export const FinalizeBody = Type.Object({
   allow_incomplete: Type.Optional(Type.Boolean({ default: false, description: 'Finalize even when steps are missing' }))
@@ -12,7 +12,7 @@ const JsonRecord = Type.Record(Type.String(), Type.Unknown())
 
 export const Finalized = Type.Object({
   session: SessionRef,
-  progress: Progress,
+  progress: ProgressRef,
   context: Type.Object({
     steps: Type.Record(Type.String(), JsonRecord, { description: 'Saved step data by step number' }),
     merged: Type.Record(Type.String(), Type.Unknown(), { description: 'Shallow merge of the step objects in step order (later steps win)' }),

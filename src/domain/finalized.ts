@@ -3,21 +3,8 @@ import type { Finalized } from '../../schemas/finalize.js'
 import type { SessionRecord } from './session-record.js'
 import { sessionFromRecord } from './session-record.js'
 import { computeProgress } from './progress.js'
-import { stepsInOrder } from './steps.js'
+import { liveNarrative, stepsFromHash } from './summary.js'
 import { isoFromMs } from './time.js'
-
-interface StoredNarrative { data?: Record<string, unknown>, expires_at?: number }
-
-/** The data of every narrative context still live at `nowMs` (expired entries count as absent). */
-export function liveNarrative (hash: Record<string, string>, nowMs: number): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {}
-  for (const contextType of Object.keys(hash).sort()) {
-    const stored = JSON.parse(hash[contextType]!) as StoredNarrative
-    if (stored.expires_at !== undefined && stored.expires_at <= nowMs) continue
-    out[contextType] = stored.data ?? {}
-  }
-  return out
-}
 
 /** The session as complete-finalize leaves it: completed at finalizedAtMs, one version on, retained. */
 export function completedRecord (record: SessionRecord, finalizedAtMs: number, retentionSeconds: number): SessionRecord {
@@ -40,7 +27,8 @@ export interface FinalizeInput {
 }
 
 export function buildFinalized ({ record, steps, narrative, finalizedAtMs, retentionSeconds }: FinalizeInput): Finalized {
-  const saved = stepsInOrder(steps)
+  const saved = stepsFromHash(steps)
+  const narrativeData = Object.entries(liveNarrative(narrative, finalizedAtMs)).map(([type, context]) => [type, context.data])
   const session = sessionFromRecord(completedRecord(record, finalizedAtMs, retentionSeconds))
   const progressUpdatedAt = record.progress_updated_at === undefined || record.progress_updated_at === '' ? null : Number(record.progress_updated_at)
   return {
@@ -50,7 +38,7 @@ export function buildFinalized ({ record, steps, narrative, finalizedAtMs, reten
       steps: Object.fromEntries(saved.map((s) => [String(s.step), s.data])),
       // fromEntries defines properties (a "__proto__" key stays data); later steps win.
       merged: Object.fromEntries(saved.flatMap((s) => Object.entries(s.data))),
-      narrative: liveNarrative(narrative, finalizedAtMs),
+      narrative: Object.fromEntries(narrativeData),
       metadata: session.metadata
     },
     finalized_at: isoFromMs(finalizedAtMs)!

@@ -6,9 +6,9 @@ import { recordFromFlat } from '../redis/store.js'
 import type { Access } from '../domain/access.js'
 import { ownerArg } from '../domain/access.js'
 import { computeProgress, type Progress } from '../domain/progress.js'
-import { stepFromStored, stepsInOrder } from '../domain/steps.js'
+import { stepsFromHash } from '../domain/summary.js'
 import { isoFromMs } from '../domain/time.js'
-import type { SavedStep, Step } from '../../schemas/steps.js'
+import type { SaveStepResult, Step } from '../../schemas/steps.js'
 
 /** Every answer carries the session's version (for the etag) and the progress it saw. */
 export interface Versioned { version: number, progress: Progress }
@@ -33,24 +33,24 @@ export class StepRepository {
   }
 
   /** Saves (replaces) step n. ifMatch is the expected version, '' for none. */
-  async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SavedStep & { version: number }> {
+  async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SaveStepResult & { version: number }> {
     const reply = await this.store.run('saveStep', this.keysOf(id), [
       ownerArg(access), ifMatch, n, JSON.stringify(data), JSON.stringify({ step: n })
     ])
     const { version, progress } = versioned(reply)
-    return { step: n, data, saved_at: isoFromMs(Number(reply[5]))!, progress, version }
+    return { step: n, data, saved_at: isoFromMs(Number(reply[5])), progress, version }
   }
 
   /** One saved step; step_not_found when it is not saved. */
   async get (id: string, access: Access, n: number): Promise<Versioned & { step: Step }> {
     const reply = await this.store.run('readStep', this.keysOf(id), [ownerArg(access), n])
-    return { ...versioned(reply), step: stepFromStored(n, String(reply[5])) }
+    return { ...versioned(reply), step: stepsFromHash({ [n]: String(reply[5]) })[0]! }
   }
 
   /** Up to `limit` saved steps after step number `after` (0: from the first), in step order. */
   async list (id: string, access: Access, after: number, limit: number): Promise<StepPage> {
     const reply = await this.store.run('readSteps', this.keysOf(id), [ownerArg(access), after, limit])
-    return { ...versioned(reply), steps: stepsInOrder(recordFromFlat(reply[5])), hasMore: reply[6] === 1 }
+    return { ...versioned(reply), steps: stepsFromHash(recordFromFlat(reply[5])), hasMore: reply[6] === 1 }
   }
 
   /** Removes step n; step_not_found when it is not saved. */

@@ -128,20 +128,24 @@ t.test('finalizing while steps are being saved stores exactly the committed step
   t.equal(Number(await first.redis.hget(first.keys.session(session.id), 'version')), result.session.version)
 })
 
-t.test('a paused or error session cannot be finalized: 409 session_not_writable', async (t) => {
+t.test('a paused or error session cannot be finalized: 409 session_not_writable; initializing and active can', async (t) => {
   const { app, redis, keys } = await buildTestApp(t)
   const session = await createSession(app, { total_steps: 1 })
   await putStep(app, session.id, 1, { a: 1 })
   for (const state of ['paused', 'error']) {
-    // No PATCH on this branch yet: set the state in the session hash directly (switch to PATCH later).
-    await redis.hset(keys.session(session.id), 'state', state)
+    t.equal((await app.inject({ method: 'PATCH', url: `/v1/sessions/${session.id}`, payload: { state } })).statusCode, 200, `moved to ${state}`)
     const response = await finalize(app, session.id)
     t.equal(response.statusCode, 409, state)
     t.equal(json(response).code, 'session_not_writable', state)
   }
   t.equal(await redis.exists(keys.finalized(session.id)), 0)
-  await redis.hset(keys.session(session.id), 'state', 'initializing')
-  t.equal((await finalize(app, session.id)).statusCode, 200, 'an initializing session can be finalized')
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/sessions/${session.id}`, payload: { state: 'active' } })).statusCode, 200)
+  t.equal((await finalize(app, session.id)).statusCode, 200, 'a resumed session can be finalized')
+  const initializing = await createSession(app, { total_steps: 1, state: 'initializing' })
+  await putStep(app, initializing.id, 1, { a: 1 })
+  t.equal((await finalize(app, initializing.id)).statusCode, 200, 'an initializing session can be finalized')
+  const patch = await app.inject({ method: 'PATCH', url: `/v1/sessions/${session.id}`, payload: { state: 'active' } })
+  t.equal(json(patch).code, 'session_finalized', 'a finalized session takes no PATCH either')
 })
 
 t.test('a stale if-match is 412 and changes nothing; a finalized session answers with its result whatever the if-match', async (t) => {
