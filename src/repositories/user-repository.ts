@@ -13,6 +13,7 @@ const isPosition = (v: unknown): v is Position =>
 /** At most this many index entries are examined per page (filters can skip many). */
 const MAX_SCANNED_PER_PAGE = 1000
 const ERASE_ROUNDS = 5
+const FINALIZED_SCAN_BATCH = 500
 
 export interface SessionPage { sessions: Session[], next_cursor: string | null }
 
@@ -70,9 +71,11 @@ export class UserRepository {
   async erase (userId: string, access: Access): Promise<number> {
     const keys = this.store.keys
     let deleted = 0
+    const erased = new Set<string>()
     for (let round = 0; round < ERASE_ROUNDS; round++) {
       const ids = await this.store.call('eraseUser', async (c) => await c.zrange(keys.userSessions(userId), '0', '-1'))
       if (ids.length === 0) break
+      for (const id of ids) erased.add(id)
       const results = await Promise.all(ids.map(async (id) => await this.sessions.delete(id, access).then(() => 1, (err: unknown) => {
         if (err instanceof AppError && err.code === 'session_not_found') return 0
         throw err
@@ -85,6 +88,23 @@ export class UserRepository {
       await Promise.all(records.map(async (key) => await c.del(key)))
       await c.del(keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId), keys.userIdempotency(userId))
     })
+    await this.purgeFinalizedEntries(erased)
     return deleted
+  }
+
+  /** Finalized results of erased sessions also leave the (capped) stream downstream consumers read. */
+  private async purgeFinalizedEntries (sessionIds: Set<string>): Promise<void> {
+    if (sessionIds.size === 0) return
+    const stream = this.store.keys.finalizedStream()
+    await this.store.call('eraseUser', async (c) => {
+      let start = '-'
+      for (;;) {
+        const entries = await c.xrange(stream, start, '+', 'COUNT', FINALIZED_SCAN_BATCH)
+        const doomed = entries.filter(([, fields]) => sessionIds.has(fields[fields.indexOf('session_id') + 1] ?? '')).map(([id]) => id)
+        if (doomed.length > 0) await c.xdel(stream, ...doomed)
+        if (entries.length < FINALIZED_SCAN_BATCH) break
+        start = `(${entries[entries.length - 1]![0]}`
+      }
+    })
   }
 }

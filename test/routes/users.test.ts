@@ -110,3 +110,17 @@ t.test('the summary shows what exists so far', async (t) => {
   })
   t.equal((await app.inject({ method: 'GET', url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/summary' })).statusCode, 404)
 })
+
+t.test('erasure also removes the user\'s finalized results from the downstream stream', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const mine = await createSession(app, { user_id: 'gone', total_steps: 1 })
+  const theirs = await createSession(app, { user_id: 'stays', total_steps: 1 })
+  for (const s of [mine, theirs]) {
+    await app.inject({ method: 'PUT', url: `/v1/sessions/${s.id}/steps/1`, payload: { a: 1 } })
+    t.equal((await app.inject({ method: 'POST', url: `/v1/sessions/${s.id}/finalize`, payload: {} })).statusCode, 200)
+  }
+  t.equal(await redis.xlen(keys.finalizedStream()), 2)
+  await app.inject({ method: 'DELETE', url: '/v1/users/gone/sessions' })
+  const left = await redis.xrange(keys.finalizedStream(), '-', '+')
+  t.same(left.map(([, f]) => f[f.indexOf('session_id') + 1]), [theirs.id])
+})
