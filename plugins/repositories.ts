@@ -1,9 +1,17 @@
 // The repositories routes reach data through. Routes never see ioredis.
 import fp from 'fastify-plugin'
 import { SessionRepository } from '../src/repositories/session-repository.js'
+import { NarrativeRepository } from '../src/repositories/narrative-repository.js'
+import { SceneRepository } from '../src/repositories/scene-repository.js'
+import { MessageRepository } from '../src/repositories/message-repository.js'
+import { UserProgressRepository } from '../src/repositories/user-progress-repository.js'
 
 export interface Repositories {
   sessions: SessionRepository
+  narrative: NarrativeRepository
+  scenes: SceneRepository
+  messages: MessageRepository
+  userProgress: UserProgressRepository
 }
 
 declare module 'fastify' {
@@ -13,6 +21,10 @@ declare module 'fastify' {
 export default fp(async function repositories (fastify) {
   const { redis, config } = fastify
   fastify.decorate('repos', {
-    sessions: new SessionRepository(redis, config.sessions)
+    sessions: new SessionRepository(redis, config.sessions),
+    narrative: new NarrativeRepository(redis, config.sessions),
+    scenes: new SceneRepository(redis),
+    messages: new MessageRepository(redis, config.sessions),
+    userProgress: new UserProgressRepository(redis, config.sessions)
   })
 }, { name: 'repositories', dependencies: ['redis'] })

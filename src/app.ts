@@ -16,6 +16,11 @@ import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import narrativeRoutes from '../routes/narrative.js'
+import sceneRoutes from '../routes/scenes.js'
+import choiceRoutes from '../routes/choices.js'
+import messageRoutes from '../routes/messages.js'
+import userProgressRoutes from '../routes/user-progress.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -71,6 +76,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(narrativeRoutes)
+    await v1.register(sceneRoutes)
+    await v1.register(choiceRoutes)
+    await v1.register(messageRoutes)
+    await v1.register(userProgressRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
     }, { prefix: '/admin' })
