@@ -47,7 +47,7 @@ t.test('scene and choice histories page oldest first with an opaque cursor', asy
     const pages: string[][] = []
     let cursor: string | null = null
     do {
-      const response = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/${list}?limit=2${cursor === null ? '' : `&cursor=${cursor}`}` })
+      const response: any = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/${list}?limit=2${cursor === null ? '' : `&cursor=${cursor}`}` })
       t.equal(response.statusCode, 200)
       pages.push(json(response)[list].map((entry: any) => entry[field]))
       cursor = json(response).next_cursor
