@@ -9,15 +9,10 @@
 --          {1, message JSON, version}  this id was appended before; nothing changed
 --          {-1} | {-2, current_version} | {-3, state} | {-4}
 -- @include "session"
+-- @include "history"
 
-local s = load_session(ARGV[1])
-if not s then return { E_NOT_FOUND } end
-local replayed = redis.call('HGET', KEYS[K_MESSAGE_DOCS], ARGV[3])
-if replayed then return { 1, replayed, tonumber(s.version) } end
-
-local err
-s, err = guard_write(ARGV[1], ARGV[2])
-if not s then return err end
+local s, reply = guard_append(ARGV[1], ARGV[2], function () return redis.call('HGET', KEYS[K_MESSAGE_DOCS], ARGV[3]) end)
+if not s then return reply end
 local now = now_ms()
 local seq = int_str(redis.call('HINCRBY', KEYS[K_SESSION], 'message_seq', 1))
 local doc = '{"id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"created_at":' .. int_str(now) .. ',' .. string.sub(ARGV[4], 2)

@@ -9,14 +9,8 @@
 -- @include "session"
 -- @include "history"
 
-local s = load_session(ARGV[1])
-if not s then return { E_NOT_FOUND } end
-local replayed = find_recent_entry(KEYS[K_SCENES], ARGV[3])
-if replayed then return { 1, replayed, tonumber(s.version) } end
-
-local err
-s, err = guard_write(ARGV[1], ARGV[2])
-if not s then return err end
+local s, reply = guard_append(ARGV[1], ARGV[2], function () return find_recent_entry(KEYS[K_SCENES], ARGV[3]) end)
+if not s then return reply end
 local now = now_ms()
 local raw, index = append_entry(KEYS[K_SCENES], ARGV[3], now, 'entered_at', ARGV[5], tonumber(ARGV[6]))
 s.current_scene_id = ARGV[4]

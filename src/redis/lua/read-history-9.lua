@@ -4,6 +4,7 @@
 -- Returns: {0, {entry JSON …}, more (1 when entries follow the page)} or {-1}
 -- @include "session"
 -- @include "history"
+-- @include "page"
 
 local s = load_session(ARGV[1])
 if not s then return { E_NOT_FOUND } end
@@ -17,10 +18,5 @@ if ARGV[3] ~= '' then
   local oldest = redis.call('LINDEX', key, 0)
   if oldest then start = math.max(tonumber(ARGV[3]) - entry_head(oldest), 0) end
 end
-local page = redis.call('LRANGE', key, start, start + limit)
-local more = 0
-if #page > limit then
-  more = 1
-  page[#page] = nil
-end
+local page, more = take_page(redis.call('LRANGE', key, start, start + limit), limit)
 return { 0, page, more }

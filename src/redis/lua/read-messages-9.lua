@@ -5,6 +5,7 @@
 -- ARGV: 1 owner ('' = any), 2 after: message id ('' = from the start), 3 'asc' or 'desc', 4 page size
 -- Returns: {0, {message JSON …}, more (1 when messages follow the page)} or {-1}
 -- @include "session"
+-- @include "page"
 
 local s = load_session(ARGV[1])
 if not s then return { E_NOT_FOUND } end
@@ -18,10 +19,7 @@ if ARGV[3] == 'desc' then
 else
   ids = redis.call('ZRANGEBYSCORE', KEYS[K_MESSAGES], bound or '-inf', '+inf', 'LIMIT', 0, limit + 1)
 end
-local more = 0
-if #ids > limit then
-  more = 1
-  ids[#ids] = nil
-end
+local more
+ids, more = take_page(ids, limit)
 if #ids == 0 then return { 0, {}, 0 } end
 return { 0, redis.call('HMGET', KEYS[K_MESSAGE_DOCS], unpack(ids)), more }

@@ -1,7 +1,7 @@
 -- Append-only histories of a session (scenes, choices). Each entry is a JSON object that this file
 -- writes as {"index":<n>,"id":"<id>",…} so its index and id are read without decoding it (entries
 -- written in another key order, e.g. by an import, are decoded instead).
--- Needs the "session" include (int_str).
+-- Needs the "session" include.
 local HISTORY_REPLAY_WINDOW = 200
 
 local function entry_head(raw)
@@ -20,6 +20,17 @@ local function find_recent_entry(key, id)
     if entry_id == id then return recent[i] end
   end
   return nil
+end
+
+-- The checks of an append that may be a retry. `find_stored()` returns what an earlier attempt with the
+-- same id stored, or nil. Returns the session, or nil and the reply to give: {1, stored, version} for a
+-- retry (before the state and if-match checks, which the first attempt passed), else the guard's error.
+local function guard_append(owner, if_match, find_stored)
+  local s = load_session(owner)
+  if not s then return nil, { E_NOT_FOUND } end
+  local stored = find_stored()
+  if stored then return nil, { 1, stored, tonumber(s.version) } end
+  return guard_write(owner, if_match)
 end
 
 -- Appends an entry and keeps only the newest `keep`. The index continues from the newest entry, so it
