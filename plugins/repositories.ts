@@ -1,6 +1,7 @@
 // The repositories routes reach data through. Routes never see ioredis.
 import fp from 'fastify-plugin'
 import { SessionRepository } from '../src/repositories/session-repository.js'
+import { UserRepository } from '../src/repositories/user-repository.js'
 import { NarrativeRepository } from '../src/repositories/narrative-repository.js'
 import { SceneRepository } from '../src/repositories/scene-repository.js'
 import { MessageRepository } from '../src/repositories/message-repository.js'
@@ -8,6 +9,7 @@ import { UserProgressRepository } from '../src/repositories/user-progress-reposi
 
 export interface Repositories {
   sessions: SessionRepository
+  users: UserRepository
   narrative: NarrativeRepository
   scenes: SceneRepository
   messages: MessageRepository
@@ -20,8 +22,10 @@ declare module 'fastify' {
 
 export default fp(async function repositories (fastify) {
   const { redis, config } = fastify
+  const sessions = new SessionRepository(redis, config.sessions)
   fastify.decorate('repos', {
-    sessions: new SessionRepository(redis, config.sessions),
+    sessions,
+    users: new UserRepository(redis, sessions),
     narrative: new NarrativeRepository(redis, config.sessions),
     scenes: new SceneRepository(redis),
     messages: new MessageRepository(redis, config.sessions),

@@ -16,6 +16,7 @@ import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import userRoutes from '../routes/users.js'
 import narrativeRoutes from '../routes/narrative.js'
 import sceneRoutes from '../routes/scenes.js'
 import choiceRoutes from '../routes/choices.js'
@@ -54,6 +55,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors: (err, request, reply) => {
       const id = request.id ?? requestIdFor(request.raw)
       reply.header('x-request-id', id)
+      if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
       sendProblem(reply, problemFor('validation_failed', err.message, id))
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -76,6 +78,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(userRoutes)
     await v1.register(narrativeRoutes)
     await v1.register(sceneRoutes)
     await v1.register(choiceRoutes)

@@ -5,13 +5,16 @@ import type { Access } from '../domain/access.js'
 import { ownerArg } from '../domain/access.js'
 import type { Scene, Choice, EnterSceneBody, MakeChoiceBody } from '../../schemas/narrative.js'
 import { sceneFromStored, choiceFromStored } from '../domain/narrative-record.js'
-import { decodeCursor, encodeCursor, parseIndex } from '../domain/cursor.js'
+import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import { storedItems, writtenFrom, type Page, type Written } from './results.js'
 
 /** Each history keeps its newest entries only; indexes keep counting from the first entry ever. */
 export const HISTORY_KEPT = 1000
 
 type History = 'scenes' | 'choices'
+
+/** A history cursor holds the index of the next entry. */
+const isIndex = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0
 
 export class SceneRepository {
   constructor (private readonly store: RedisStore) {}
@@ -44,10 +47,10 @@ export class SceneRepository {
 
   /** Oldest first; the cursor is the index of the next entry. */
   private async page<T extends { index: number }> (id: string, access: Access, history: History, cursor: string | undefined, limit: number, map: (raw: string) => T): Promise<Page<T>> {
-    const from = decodeCursor(cursor, parseIndex)
+    const from = cursor === undefined ? undefined : decodeCursor(cursor, isIndex)
     const reply = await this.store.run('readHistory', this.keysOf(id), [ownerArg(access), history, from ?? '', limit])
     const items = storedItems(reply[1]).map(map)
     const last = items.at(-1)
-    return { items, nextCursor: reply[2] === 1 && last !== undefined ? encodeCursor(String(last.index + 1)) : null }
+    return { items, nextCursor: reply[2] === 1 && last !== undefined ? encodeCursor(last.index + 1) : null }
   }
 }

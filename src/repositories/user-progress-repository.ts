@@ -7,12 +7,10 @@ import { decodeCursor, encodeCursor } from '../domain/cursor.js'
 import { storedItems, type Page } from './results.js'
 import type { Config } from '../config.js'
 
-interface SnapshotPosition { createdAtMs: number, id: string }
-
-function parsePosition (position: string): SnapshotPosition | undefined {
-  const match = /^(\d{1,15}):([A-Za-z0-9_-]{1,64})$/.exec(position)
-  return match === null ? undefined : { createdAtMs: Number(match[1]), id: match[2]! }
-}
+/** A snapshot cursor holds the (created_at ms, id) of the page's last snapshot. */
+type Position = [createdAtMs: number, id: string]
+const isPosition = (v: unknown): v is Position =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && v[0] >= 0 && typeof v[1] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v[1])
 
 export class UserProgressRepository {
   constructor (
@@ -42,12 +40,12 @@ export class UserProgressRepository {
 
   /** Newest first; the cursor is the last snapshot's (created_at, id). */
   async list (userId: string, cursor: string | undefined, limit: number): Promise<Page<ProgressSnapshot>> {
-    const from = decodeCursor(cursor, parsePosition)
+    const from = cursor === undefined ? undefined : decodeCursor(cursor, isPosition)
     const reply = await this.store.run('readProgressSnapshots', this.keysOf(userId),
-      [this.retentionMs, limit, from?.createdAtMs ?? '', from?.id ?? ''])
+      [this.retentionMs, limit, from?.[0] ?? '', from?.[1] ?? ''])
     const items = storedItems(reply[1]).map(snapshotFromStored)
     const last = items.at(-1)
-    return { items, nextCursor: reply[2] === 1 && last !== undefined ? encodeCursor(`${Date.parse(last.created_at)}:${last.id}`) : null }
+    return { items, nextCursor: reply[2] === 1 && last !== undefined ? encodeCursor([Date.parse(last.created_at), last.id]) : null }
   }
 
   /** The newest snapshot within the retention, or null. */
