@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json } from '../helper.js'
-import { setSessionState, storedVersion } from '../session-state.js'
+import { patchState, markFinalized, storedVersion } from '../session-state.js'
 
 const post = (id: string, payload: object, headers: Record<string, string> = {}) =>
   ({ method: 'POST' as const, url: `/v1/sessions/${id}/messages`, payload, headers })
@@ -124,16 +124,16 @@ t.test('clearing the history is one change and seq keeps counting', async (t) =>
 t.test('a paused or finalized session refuses messages and stores nothing', async (t) => {
   const { app, redis, keys } = await buildTestApp(t)
   const session = await createSession(app, { kind: 'chat' })
-  // PATCH is not on this branch yet: set the state with the raw client (switch to PATCH later).
-  await setSessionState(redis, keys, session.id, 'paused')
+  await patchState(app, session.id, 'paused')
+  const version = await storedVersion(redis, keys, session.id)
   const refused = await app.inject(post(session.id, { role: 'user', content: 'hi' }))
   t.equal(refused.statusCode, 409)
   t.equal(json(refused).code, 'session_not_writable')
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/messages` })).statusCode, 409)
-  await setSessionState(redis, keys, session.id, 'completed')
+  await markFinalized(redis, keys, session.id)
   t.equal(json(await app.inject(post(session.id, { role: 'user', content: 'hi' }))).code, 'session_finalized')
   t.equal(await redis.exists(keys.messages(session.id)), 0)
-  t.equal(await storedVersion(redis, keys, session.id), 1)
+  t.equal(await storedVersion(redis, keys, session.id), version)
 })
 
 t.test('an if-match that is not the current version is 412 and stores nothing', async (t) => {

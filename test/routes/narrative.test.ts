@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json, sleep } from '../helper.js'
-import { setSessionState, storedVersion } from '../session-state.js'
+import { patchState, markFinalized, storedVersion } from '../session-state.js'
 
 const put = (id: string, type: string, payload: object, headers: Record<string, string> = {}) =>
   ({ method: 'PUT' as const, url: `/v1/sessions/${id}/narrative/${type}`, payload, headers })
@@ -108,8 +108,8 @@ t.test('a paused or finalized session refuses narrative writes', async (t) => {
   const { app, redis, keys } = await buildTestApp(t)
   const session = await createSession(app)
   await app.inject(put(session.id, 'world_state', { data: { a: 1 } }))
-  // PATCH is not on this branch yet: set the state with the raw client (switch to PATCH later).
-  await setSessionState(redis, keys, session.id, 'paused')
+  await patchState(app, session.id, 'paused')
+  const version = await storedVersion(redis, keys, session.id)
   for (const request of [
     put(session.id, 'world_state', { data: { a: 2 } }),
     { method: 'DELETE' as const, url: `/v1/sessions/${session.id}/narrative/world_state` },
@@ -120,9 +120,9 @@ t.test('a paused or finalized session refuses narrative writes', async (t) => {
     t.equal(json(refused).code, 'session_not_writable', request.method)
   }
   t.same(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/narrative/world_state` })).data, { a: 1 }, 'a paused session still reads')
-  await setSessionState(redis, keys, session.id, 'completed')
+  await markFinalized(redis, keys, session.id)
   t.equal(json(await app.inject(put(session.id, 'world_state', { data: {} }))).code, 'session_finalized')
-  t.equal(await storedVersion(redis, keys, session.id), 2)
+  t.equal(await storedVersion(redis, keys, session.id), version)
 })
 
 t.test('an if-match that is not the current version is 412 and stores nothing', async (t) => {
@@ -159,4 +159,21 @@ t.test('bad narrative requests are 400 problems and store nothing', async (t) =>
   }
   t.equal(await redis.exists(keys.narrative(session.id)), 0)
   t.equal(await storedVersion(redis, keys, session.id), 1)
+})
+
+t.test('the summary shows the live narrative contexts and counts of scenes, choices and messages', async (t) => {
+  const { app } = await buildTestApp(t)
+  const session = await createSession(app, { kind: 'narrative' })
+  const base = `/v1/sessions/${session.id}`
+  const context = json(await app.inject(put(session.id, 'world_state', { data: { weather: 'rain' } })))
+  await app.inject(put(session.id, 'emotional_state', { data: { mood: 'calm' }, ttl_seconds: 1 }))
+  for (const scene of ['intro', 'forest']) await app.inject({ method: 'POST', url: `${base}/scenes`, payload: { scene_id: scene } })
+  await app.inject({ method: 'POST', url: `${base}/choices`, payload: { scene_id: 'forest', choice_id: 'left' } })
+  for (let i = 0; i < 3; i++) await app.inject({ method: 'POST', url: `${base}/messages`, payload: { role: 'user', content: `m${i}` } })
+  await sleep(1100)
+  const summary = await app.inject({ method: 'GET', url: `${base}/summary` })
+  t.equal(summary.statusCode, 200)
+  t.same(json(summary).narrative, { world_state: { data: { weather: 'rain' }, updated_at: context.updated_at, expires_at: context.expires_at } }, 'the expired context is left out')
+  t.same(json(summary).counts, { scenes: 2, choices: 1, messages: 3 })
+  t.equal(json(summary).session.current_scene_id, 'forest')
 })

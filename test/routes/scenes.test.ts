@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json } from '../helper.js'
-import { setSessionState, storedVersion } from '../session-state.js'
+import { patchState, markFinalized, storedVersion } from '../session-state.js'
 
 const enter = (id: string, sceneId: string, headers: Record<string, string> = {}) =>
   ({ method: 'POST' as const, url: `/v1/sessions/${id}/scenes`, payload: { scene_id: sceneId }, headers })
@@ -134,19 +134,20 @@ t.test('a paused or finalized session refuses scenes and choices', async (t) => 
   const { app, redis, keys } = await buildTestApp(t)
   const session = await createSession(app, { kind: 'narrative' })
   await app.inject(enter(session.id, 'intro'))
-  // PATCH is not on this branch yet: set the state with the raw client (switch to PATCH later).
-  await setSessionState(redis, keys, session.id, 'paused')
+  await patchState(app, session.id, 'paused')
+  const version = await storedVersion(redis, keys, session.id)
   for (const request of [enter(session.id, 'forest'), choose(session.id, { scene_id: 'intro', choice_id: 'go' })]) {
     const refused = await app.inject(request)
     t.equal(refused.statusCode, 409, request.url)
     t.equal(json(refused).code, 'session_not_writable', request.url)
   }
-  await setSessionState(redis, keys, session.id, 'error')
+  await patchState(app, session.id, 'error')
   t.equal(json(await app.inject(enter(session.id, 'forest'))).code, 'session_not_writable')
-  await setSessionState(redis, keys, session.id, 'completed')
+  await markFinalized(redis, keys, session.id)
   t.equal(json(await app.inject(enter(session.id, 'forest'))).code, 'session_finalized')
   t.equal(await redis.llen(keys.scenes(session.id)), 1)
   t.equal(await redis.exists(keys.choices(session.id)), 0)
+  t.equal(await storedVersion(redis, keys, session.id), version + 1, 'only the PATCH to error changed the session')
   t.equal(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/scenes` })).scenes.length, 1, 'histories still read')
 })
 
