@@ -21,6 +21,11 @@ import stepRoutes from '../routes/steps.js'
 import progressRoutes from '../routes/progress.js'
 import finalizeRoutes from '../routes/finalize.js'
 import finalizedRoutes from '../routes/finalized.js'
+import narrativeRoutes from '../routes/narrative.js'
+import sceneRoutes from '../routes/scenes.js'
+import choiceRoutes from '../routes/choices.js'
+import messageRoutes from '../routes/messages.js'
+import userProgressRoutes from '../routes/user-progress.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -81,6 +86,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(stepRoutes)
     await v1.register(progressRoutes)
     await v1.register(finalizeRoutes)
+    await v1.register(narrativeRoutes)
+    await v1.register(sceneRoutes)
+    await v1.register(choiceRoutes)
+    await v1.register(messageRoutes)
+    await v1.register(userProgressRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
       await admin.register(finalizedRoutes)

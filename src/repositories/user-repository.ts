@@ -86,7 +86,7 @@ export class UserRepository {
     await this.store.call('eraseUser', async (c) => {
       const records = await c.smembers(keys.userIdempotency(userId))
       await Promise.all(records.map(async (key) => await c.del(key)))
-      await c.del(keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId), keys.userIdempotency(userId))
+      await c.del(keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId))
     })
     await this.purgeFinalizedEntries(erased)
     return deleted

@@ -82,6 +82,11 @@ t.test('erasure removes every session of the user and every key of theirs, and n
   const mine: any[] = []
   for (let i = 0; i < 4; i++) mine.push(await createSession(app, { user_id: 'erase-me' }, { 'idempotency-key': `k${i}` }))
   await app.inject({ method: 'PATCH', url: `/v1/sessions/${mine[0].id}`, payload: { metadata: { a: 1 } } })
+  await app.inject({ method: 'POST', url: `/v1/sessions/${mine[1].id}/messages`, payload: { role: 'user', content: 'hi' }, headers: { 'idempotency-key': 'm1' } })
+  for (let i = 0; i < 2; i++) {
+    const snapshot = await app.inject({ method: 'POST', url: '/v1/users/erase-me/progress', payload: { metrics: { calm: i } }, headers: { 'idempotency-key': `p${i}` } })
+    t.equal(snapshot.statusCode, 201)
+  }
   const other = await createSession(app, { user_id: 'keep-me' })
   const r = await app.inject({ method: 'DELETE', url: '/v1/users/erase-me/sessions' })
   t.equal(r.statusCode, 200)
@@ -92,6 +97,7 @@ t.test('erasure removes every session of the user and every key of theirs, and n
   t.notOk(left.some((k) => k.includes(':idempotency:') && !k.includes(keys.userHash('keep-me'))), 'their idempotency records are gone too')
   t.ok(left.some((k) => k.includes(`{${other.id}}`)), 'other users keep their sessions')
   t.same(json(await app.inject({ method: 'GET', url: '/v1/users/erase-me/sessions' })).sessions, [])
+  t.same(json(await app.inject({ method: 'GET', url: '/v1/users/erase-me/progress' })).snapshots, [], 'progress snapshots are erased')
   t.same(json(await app.inject({ method: 'DELETE', url: '/v1/users/erase-me/sessions' })), { deleted: 0 })
 })
 
