@@ -6,11 +6,13 @@ import swaggerUi from '@fastify/swagger-ui'
 import { SERVICE_VERSION as version } from '../src/version.js'
 import { Problem } from '../schemas/common.js'
 import { Session } from '../schemas/session.js'
+import { Progress } from '../schemas/summary.js'
 
 
 export default fp(async function openapi (fastify) {
   fastify.addSchema(Problem)
   fastify.addSchema(Session)
+  fastify.addSchema(Progress)
 
   await fastify.register(swagger, {
     openapi: {

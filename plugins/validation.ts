@@ -29,6 +29,8 @@ function makeAjv (options: Options): Ajv {
 }
 
 export default fp(async function validation (fastify) {
+  // JSON in, JSON out: a body in any other media type (text/plain included) is 415.
+  fastify.removeContentTypeParser('text/plain')
   const bodies = makeAjv({ coerceTypes: false })
   const strings = makeAjv({ coerceTypes: 'array' })
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema, httpPart?: string }) =>

@@ -18,6 +18,16 @@ import rateLimit from '../plugins/rate-limit.js'
 import audit from '../plugins/audit.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import userRoutes from '../routes/users.js'
+import stepRoutes from '../routes/steps.js'
+import progressRoutes from '../routes/progress.js'
+import finalizeRoutes from '../routes/finalize.js'
+import finalizedRoutes from '../routes/finalized.js'
+import narrativeRoutes from '../routes/narrative.js'
+import sceneRoutes from '../routes/scenes.js'
+import choiceRoutes from '../routes/choices.js'
+import messageRoutes from '../routes/messages.js'
+import userProgressRoutes from '../routes/user-progress.js'
 import auditRoutes from '../routes/audit.js'
 
 export interface BuildOptions {
@@ -52,6 +62,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     frameworkErrors: (err, request, reply) => {
       const id = request.id ?? requestIdFor(request.raw)
       reply.header('x-request-id', id)
+      if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
       sendProblem(reply, problemFor('validation_failed', err.message, id))
     }
   }).withTypeProvider<TypeBoxTypeProvider>()
@@ -77,8 +88,18 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(userRoutes)
+    await v1.register(stepRoutes)
+    await v1.register(progressRoutes)
+    await v1.register(finalizeRoutes)
+    await v1.register(narrativeRoutes)
+    await v1.register(sceneRoutes)
+    await v1.register(choiceRoutes)
+    await v1.register(messageRoutes)
+    await v1.register(userProgressRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
+      await admin.register(finalizedRoutes)
       await admin.register(auditRoutes)
     }, { prefix: '/admin' })
   }, { prefix: '/v1' })

@@ -19,9 +19,30 @@ let server: Promise<EmbeddedRedis> | undefined
 export async function testRedis (): Promise<EmbeddedRedis> {
   if (server === undefined) {
     server = startEmbeddedRedis({ dataDir: mkdtempSync(join(tmpdir(), 'sessiond-test-')), appendOnly: false })
-    t.teardown(async () => { await (await server!).stop() })
+    t.teardown(async () => {
+      const redis = await server!
+      await assertEveryKeyHasTtl(redis.url)
+      await redis.stop()
+    })
   }
   return await server
+}
+
+/** The contract's invariant, checked after every test file: no key of the service is left without a TTL. */
+async function assertEveryKeyHasTtl (url: string): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    const immortal: string[] = []
+    let cursor = '0'
+    do {
+      const [next, batch] = await client.scan(cursor, 'COUNT', 1000)
+      cursor = next
+      for (const key of batch) if (await client.pttl(key) === -1) immortal.push(key)
+    } while (cursor !== '0')
+    if (immortal.length > 0) throw new Error(`keys without a TTL after the test file: ${immortal.join(', ')}`)
+  } finally {
+    client.disconnect()
+  }
 }
 
 type Tap = { teardown: (fn: () => unknown) => void }
