@@ -29,6 +29,10 @@ t.test('a traced run with keys, JWTs and message-like content logs none of them'
   // Message-like bodies: a content field where none is allowed, secrets in unknown fields, broken JSON.
   await app.inject({ method: 'POST', url: '/v1/sessions', headers: service, payload: { user_id: 'alice', content, token: 'misplaced-token-value', secret: 'misplaced-secret-value' } })
   await app.inject({ method: 'POST', url: '/v1/sessions', headers: { ...service, 'content-type': 'application/json' }, payload: `{"role":"user","content":"${content}"` })
+  // Real chat messages, written and read back by the user.
+  const posted = await app.inject({ method: 'POST', url: `/v1/sessions/${created.id}/messages`, headers: bearer(aliceToken), payload: { role: 'user', content } })
+  t.equal(posted.statusCode, 201, 'a message was stored')
+  t.match((await app.inject({ url: `/v1/sessions/${created.id}/messages`, headers: bearer(aliceToken) })).body, content, 'and read back')
   await app.inject({ method: 'POST', url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/messages', headers: service, payload: { role: 'user', content } })
   await app.inject({ method: 'POST', url: '/v1/sessions', headers: { ...service, 'content-type': 'text/plain' }, payload: content })
   await app.inject({ method: 'POST', url: '/v1/sessions', headers: { ...service, 'content-type': 'application/json' }, payload: JSON.stringify({ user_id: 'alice', metadata: { blob: 'x'.repeat(17_000), content } }) })

@@ -108,3 +108,16 @@ t.test('a change through a percent-encoded path is audited under its route templ
   t.equal(response.statusCode, 201)
   t.match((await trail(app)).entries, [{ action: 'POST /v1/sessions', session_id: json(response).id }])
 })
+
+t.test('changes under a session are audited with its id and the route template', async (t) => {
+  const { app } = await buildTestApp(t, authEnv)
+  const alice = bearer(await userToken('alice'))
+  const session = await createSession(app, { user_id: 'alice', kind: 'onboarding' }, service)
+  t.equal((await app.inject({ method: 'PUT', url: `/v1/sessions/${session.id}/steps/3`, headers: alice, payload: { name: 'Ada' } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/sessions/${session.id}/messages`, headers: alice, payload: { role: 'user', content: 'hello' } })).statusCode, 201)
+  const { entries } = await trail(app)
+  t.match(entries.slice(1), [
+    { principal: 'user:alice', action: 'PUT /v1/sessions/:id/steps/:n', status: 200, session_id: session.id },
+    { principal: 'user:alice', action: 'POST /v1/sessions/:id/messages', status: 201, session_id: session.id }
+  ])
+})
