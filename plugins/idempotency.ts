@@ -9,6 +9,7 @@ import { IdempotencyStore, type StoredResponse } from '../src/repositories/idemp
 import { newId } from '../src/domain/ids.js'
 import { AppError } from '../src/errors.js'
 import { ANY_OWNER } from '../src/domain/access.js'
+import { principalLabel } from '../src/domain/principal.js'
 
 export type IdempotentWork = (resourceId: string) => Promise<StoredResponse>
 
@@ -45,7 +46,7 @@ export default fp(async function idempotency (fastify) {
     if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
       throw new AppError('validation_failed', 'idempotency-key must be 1-128 characters', { errors: [{ path: 'headers/idempotency-key', message: 'must be 1-128 characters' }] })
     }
-    const scope = { principal: `${request.principal.kind}:${request.principal.id}`, operation: `${request.method} ${request.url.split('?')[0]}`, key }
+    const scope = { principal: principalLabel(request.principal), operation: `${request.method} ${request.url.split('?')[0]}`, key }
     const reservation = await records.reserve(scope, request.body, newId())
     if (reservation.replay) return send(this.header('idempotent-replayed', 'true'), reservation.response)
     const response = await work(reservation.resourceId)

@@ -2,6 +2,7 @@
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import { isApiRequest } from './auth.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
 
@@ -14,7 +15,7 @@ export function requestIdFor (req: IncomingMessage): string {
 export default fp(async function requestContext (fastify) {
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
-    if (request.url.startsWith('/v1')) reply.header('cache-control', 'no-store')
+    if (isApiRequest(request)) reply.header('cache-control', 'no-store')
   })
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info({
