@@ -2,6 +2,8 @@
 import fp from 'fastify-plugin'
 import { randomUUID } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
+import type { FastifyRequest } from 'fastify'
+import { isApiRequest } from './auth.js'
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/
 
@@ -12,13 +14,13 @@ export function requestIdFor (req: IncomingMessage): string {
 }
 
 /** The headers every response to this request carries: its id, and no-store on the API. */
-export function contextHeaders (url: string, requestId: string): Record<string, string> {
-  return url.startsWith('/v1') ? { 'x-request-id': requestId, 'cache-control': 'no-store' } : { 'x-request-id': requestId }
+export function contextHeaders (request: FastifyRequest): Record<string, string> {
+  return isApiRequest(request) ? { 'x-request-id': request.id, 'cache-control': 'no-store' } : { 'x-request-id': request.id }
 }
 
 export default fp(async function requestContext (fastify) {
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.headers(contextHeaders(request.url, request.id))
+    reply.headers(contextHeaders(request))
   })
   fastify.addHook('onResponse', async (request, reply) => {
     request.log.info({

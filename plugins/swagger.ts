@@ -6,11 +6,20 @@ import swaggerUi from '@fastify/swagger-ui'
 import { SERVICE_VERSION as version } from '../src/version.js'
 import { Problem } from '../schemas/common.js'
 import { Session } from '../schemas/session.js'
+import { Progress } from '../schemas/summary.js'
 
+
+function optionalDefaults (schema: Record<string, any>): any {
+  const query = schema?.querystring
+  if (query?.properties === undefined || !Array.isArray(query.required)) return schema
+  const required = query.required.filter((name: string) => query.properties[name]?.default === undefined)
+  return { ...schema, querystring: { ...query, required } }
+}
 
 export default fp(async function openapi (fastify) {
   fastify.addSchema(Problem)
   fastify.addSchema(Session)
+  fastify.addSchema(Progress)
 
   await fastify.register(swagger, {
     openapi: {
@@ -27,6 +36,8 @@ export default fp(async function openapi (fastify) {
         { name: 'operations', description: 'Probes and metrics' }
       ]
     },
+    // A query parameter with a default is optional for clients, even though the handler always sees it.
+    transform: ({ schema, url }) => ({ schema: optionalDefaults(schema as Record<string, any>), url }),
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
     }

@@ -29,11 +29,10 @@ function makeAjv (options: Options): Ajv {
 }
 
 export default fp(async function validation (fastify) {
+  // JSON in, JSON out: a body in any other media type (text/plain included) is 415.
+  fastify.removeContentTypeParser('text/plain')
   const bodies = makeAjv({ coerceTypes: false })
   const strings = makeAjv({ coerceTypes: 'array' })
-  // Bodies are JSON: Fastify also parses text/plain by default, which would turn a wrong content type
-  // into a confusing 400 instead of 415 unsupported_media_type.
-  fastify.removeContentTypeParser('text/plain')
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema, httpPart?: string }) =>
     (httpPart === 'body' ? bodies : strings).compile(schema as object))
 }, { name: 'validation' })

@@ -2,8 +2,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, problems } from '../schemas/common.js'
-import { CreateSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
-import { etagOf } from '../src/domain/etag.js'
+import { CreateSessionBody, PatchSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
+import { SessionSummary } from '../schemas/summary.js'
+import { etagOf, expectedVersion } from '../src/domain/etag.js'
 import { mayActForUser } from '../src/domain/access.js'
 import { AppError } from '../src/errors.js'
 
@@ -25,7 +26,7 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     return await reply.idempotent(async (id) => {
       const { session, created } = await repos.sessions.create(request.body, id)
       if (created) fastify.metrics.sessionsCreated.inc()
-      return { status: 201, body: session, headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) } }
+      return { status: 201, body: session, headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) }, userId: session.user_id }
     })
   })
 
@@ -42,6 +43,34 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     return await reply.header('etag', etagOf(session.version)).send(session)
   })
 
+  fastify.patch('/sessions/:id', {
+    schema: {
+      summary: 'Change state, safety level, goals, metadata (merge patch) or TTL',
+      description: 'State changes follow the state machine; `completed` is reached only through finalize. A crisis safety level pauses an active or transitioning session in the same change.',
+      tags,
+      params: SessionParams,
+      headers: Type.Object({ 'if-match': IfMatchHeader }),
+      body: PatchSessionBody,
+      response: { 200: SessionRef, ...problems(400, 401, 404, 409, 412, 413, 415, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    const session = await repos.sessions.update(request.params.id, request.access, request.body, expectedVersion(request.headers['if-match']))
+    return await reply.header('etag', etagOf(session.version)).send(session)
+  })
+
+  fastify.get('/sessions/:id/summary', {
+    schema: {
+      summary: 'The session with its progress, steps, narrative contexts and counts',
+      tags,
+      params: SessionParams,
+      querystring: ReadSessionQuery,
+      response: { 200: SessionSummary, ...problems(400, 401, 404, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    const summary = await repos.sessions.summary(request.params.id, request.access, request.query.touch)
+    return await reply.header('etag', etagOf(summary.session.version)).send(summary)
+  })
+
   fastify.delete('/sessions/:id', {
     schema: {
       summary: 'Delete a session and everything under it',
@@ -51,7 +80,7 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 204: Type.Null({ description: 'Deleted' }), ...problems(400, 401, 404, 412, 429, 500, 503) }
     }
   }, async (request, reply) => {
-    await repos.sessions.delete(request.params.id, request.access)
+    await repos.sessions.delete(request.params.id, request.access, expectedVersion(request.headers['if-match']))
     return await reply.code(204).send(null)
   })
 }

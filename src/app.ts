@@ -14,8 +14,21 @@ import repositories from '../plugins/repositories.js'
 import health from '../plugins/health.js'
 import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
+import rateLimit from '../plugins/rate-limit.js'
+import audit from '../plugins/audit.js'
 import idempotency from '../plugins/idempotency.js'
 import sessionRoutes from '../routes/sessions.js'
+import userRoutes from '../routes/users.js'
+import stepRoutes from '../routes/steps.js'
+import progressRoutes from '../routes/progress.js'
+import finalizeRoutes from '../routes/finalize.js'
+import finalizedRoutes from '../routes/finalized.js'
+import narrativeRoutes from '../routes/narrative.js'
+import sceneRoutes from '../routes/scenes.js'
+import choiceRoutes from '../routes/choices.js'
+import messageRoutes from '../routes/messages.js'
+import userProgressRoutes from '../routes/user-progress.js'
+import auditRoutes from '../routes/audit.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -50,7 +63,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // While draining, requests on open keep-alive connections are served (with connection: close), and
     // /health/ready answers 503 through app.lifecycle; Fastify's shortcut would answer a non-problem 503.
     return503OnClosing: false,
-    frameworkErrors: frameworkErrorHandler((request) => ({ ...contextHeaders(request.url, request.id), ...REQUIRED_SECURITY_HEADERS }))
+    frameworkErrors: frameworkErrorHandler((request) => ({ ...contextHeaders(request), ...REQUIRED_SECURITY_HEADERS }))
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   // Cross-cutting plugins first, each wrapped with fastify-plugin so it applies everywhere.
@@ -66,13 +79,27 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(repositories)
   await app.register(health)
   await app.register(auth)
+  // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
+  await app.register(rateLimit)
+  await app.register(audit)
   await app.register(idempotency)
 
   // Routes, each an encapsulated plugin under /v1.
   await app.register(async (v1) => {
     await v1.register(sessionRoutes)
+    await v1.register(userRoutes)
+    await v1.register(stepRoutes)
+    await v1.register(progressRoutes)
+    await v1.register(finalizeRoutes)
+    await v1.register(narrativeRoutes)
+    await v1.register(sceneRoutes)
+    await v1.register(choiceRoutes)
+    await v1.register(messageRoutes)
+    await v1.register(userProgressRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', app.requireAdmin)
+      await admin.register(finalizedRoutes)
+      await admin.register(auditRoutes)
     }, { prefix: '/admin' })
   }, { prefix: '/v1' })
 

@@ -1,4 +1,5 @@
 // Environment → typed, validated Config. loadConfig(env) is pure: no process.env, no files, no I/O.
+import { createPublicKey } from 'node:crypto'
 
 export type RedisMode = 'embedded' | 'standalone' | 'cluster' | 'sentinel'
 
@@ -205,9 +206,7 @@ export function loadConfig (env: Env): Config {
   if (config.auth.jwtSecret !== undefined && config.auth.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
   }
-  if (config.auth.jwtPublicKey !== undefined && !config.auth.jwtPublicKey.includes('BEGIN PUBLIC KEY')) {
-    throw new ConfigError('JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
-  }
+  if (config.auth.jwtPublicKey !== undefined) publicKeyAlgorithm(config.auth.jwtPublicKey)
   if (nodeEnv === 'production' && hasNoCredentials(config)) {
     throw new ConfigError('API_KEYS', 'is required in production (or ADMIN_API_KEYS, JWT_SECRET, JWT_PUBLIC_KEY): refusing to run an open service')
   }
@@ -218,4 +217,21 @@ export function loadConfig (env: Env): Config {
 export function hasNoCredentials (config: Config): boolean {
   const a = config.auth
   return a.apiKeys.length === 0 && a.adminApiKeys.length === 0 && a.jwtSecret === undefined && a.jwtPublicKey === undefined
+}
+
+/** The JWT algorithm a PEM public key verifies: RS256 for RSA, ES256 for P-256 EC; anything else stops the start. */
+export function publicKeyAlgorithm (pem: string): 'RS256' | 'ES256' {
+  if (!pem.includes('BEGIN PUBLIC KEY')) throw new ConfigError('JWT_PUBLIC_KEY', 'must be a PEM public key (-----BEGIN PUBLIC KEY-----)')
+  let type: string | undefined
+  let curve: string | undefined
+  try {
+    const key = createPublicKey(pem)
+    type = key.asymmetricKeyType
+    curve = key.asymmetricKeyDetails?.namedCurve
+  } catch {
+    throw new ConfigError('JWT_PUBLIC_KEY', 'is not a readable PEM public key')
+  }
+  if (type === 'rsa') return 'RS256'
+  if (type === 'ec' && curve === 'prime256v1') return 'ES256'
+  throw new ConfigError('JWT_PUBLIC_KEY', 'must be an RSA (RS256) or P-256 EC (ES256) public key')
 }

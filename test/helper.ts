@@ -7,11 +7,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync, LightMyRequestResponse } from 'fastify'
 import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-server.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { createKeys, type Keys } from '../src/redis/keys.js'
+import { SignJWT } from 'jose'
 
 let server: Promise<EmbeddedRedis> | undefined
 
@@ -19,9 +20,30 @@ let server: Promise<EmbeddedRedis> | undefined
 export async function testRedis (): Promise<EmbeddedRedis> {
   if (server === undefined) {
     server = startEmbeddedRedis({ dataDir: mkdtempSync(join(tmpdir(), 'sessiond-test-')), appendOnly: false })
-    t.teardown(async () => { await (await server!).stop() })
+    t.teardown(async () => {
+      const redis = await server!
+      await assertEveryKeyHasTtl(redis.url)
+      await redis.stop()
+    })
   }
   return await server
+}
+
+/** The contract's invariant, checked after every test file: no key of the service is left without a TTL. */
+async function assertEveryKeyHasTtl (url: string): Promise<void> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 })
+  try {
+    const immortal: string[] = []
+    let cursor = '0'
+    do {
+      const [next, batch] = await client.scan(cursor, 'COUNT', 1000)
+      cursor = next
+      for (const key of batch) if (await client.pttl(key) === -1) immortal.push(key)
+    } while (cursor !== '0')
+    if (immortal.length > 0) throw new Error(`keys without a TTL after the test file: ${immortal.join(', ')}`)
+  } finally {
+    client.disconnect()
+  }
 }
 
 export type Tap = { teardown: (fn: () => unknown) => void }
@@ -32,20 +54,29 @@ export interface TestApp {
   keys: Keys
   /** A separate raw client for looking at what is in Redis. */
   redis: Redis
-  /** Every key this test's app has written (SCAN over its prefix). */
-  allKeys: () => Promise<string[]>
+  /** Every key this test's app has written (SCAN over its prefix); rate-limit counters and the audit
+   * trail, which any request may leave behind, only with `{ bookkeeping: true }`. */
+  allKeys: (options?: { bookkeeping?: boolean }) => Promise<string[]>
+}
+
+export interface TestBuildOptions extends BuildOptions {
+  /** Test-only routes, registered under /v1 before the app is ready (they pass every /v1 hook). */
+  extraRoutes?: FastifyPluginAsync
 }
 
 /** Builds the app on the test file's Redis with a fresh key prefix; extra env overrides defaults. */
-export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: BuildOptions = {}): Promise<TestApp> {
+export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: TestBuildOptions = {}): Promise<TestApp> {
   const redisServer = await testRedis()
   const config = loadConfig({
     REDIS_URL: redisServer.url,
     KEY_ENV: `t${randomBytes(6).toString('hex')}`,
     LOG_LEVEL: 'silent',
+    // Tests send bursts; the rate-limit tests set their own limit.
+    RATE_LIMIT_MAX: '1000000',
     ...env
   })
   const app = await buildApp(config, options)
+  if (options.extraRoutes !== undefined) await app.register(options.extraRoutes, { prefix: '/v1' })
   await app.ready()
   const redis = new Redis(redisServer.url, { lazyConnect: false, maxRetriesPerRequest: 1 })
   const keys = createKeys(config.keys)
@@ -53,7 +84,8 @@ export async function buildTestApp (test: Tap, env: Record<string, string> = {},
     await app.close()
     redis.disconnect()
   })
-  const allKeys = async (): Promise<string[]> => {
+  const bookkeeping = /^global:[^:]+:[^:]+:(ratelimit|audit):/
+  const allKeys = async (options: { bookkeeping?: boolean } = {}): Promise<string[]> => {
     const found: string[] = []
     let cursor = '0'
     do {
@@ -61,7 +93,7 @@ export async function buildTestApp (test: Tap, env: Record<string, string> = {},
       cursor = next
       found.push(...batch)
     } while (cursor !== '0')
-    return found.sort()
+    return found.filter((key) => options.bookkeeping === true || !bookkeeping.test(key)).sort()
   }
   return { app, config, keys, redis, allKeys }
 }
@@ -133,4 +165,39 @@ export function isAlive (pid: number): boolean {
   } catch {
     return false
   }
+}
+
+// Credentials. buildTestApp(t) runs open (no credentials); buildTestApp(t, authEnv) turns them on.
+export const serviceKey = 'svc-test-key-0123456789abcdef0123456789'
+export const adminKey = 'adm-test-key-0123456789abcdef0123456789'
+export const jwtSecret = 'jwt-test-secret-0123456789abcdef0123456789'
+/** API_KEYS (name "backend"), ADMIN_API_KEYS (name "ops") and JWT_SECRET. */
+export const authEnv: Record<string, string> = {
+  API_KEYS: `backend:${serviceKey}`,
+  ADMIN_API_KEYS: `ops:${adminKey}`,
+  JWT_SECRET: jwtSecret
+}
+
+/** `{ authorization: 'Bearer <token>' }` */
+export const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` })
+
+export interface TokenOptions {
+  /** Seconds until exp (negative: already expired); default 300. */
+  expiresIn?: number
+  /** HS256 secret; default the authEnv JWT_SECRET (another one gives a wrong signature). */
+  secret?: string
+  issuer?: string
+  audience?: string
+  /** Leave out the exp claim. */
+  noExp?: boolean
+}
+
+/** An HS256 end-user JWT whose subject is `sub`. */
+export async function userToken (sub: string, options: TokenOptions = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000)
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(now - 1)
+  if (options.noExp !== true) jwt = jwt.setExpirationTime(now + (options.expiresIn ?? 300))
+  if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer)
+  if (options.audience !== undefined) jwt = jwt.setAudience(options.audience)
+  return await jwt.sign(new TextEncoder().encode(options.secret ?? jwtSecret))
 }

@@ -4,3 +4,8 @@ export interface Principal {
   /** Key name, user sub, or client IP: what rate limits, audit and idempotency are keyed by. */
   readonly id: string
 }
+
+/** "kind:id" — how rate limits, audit entries and idempotency records name a principal. */
+export function principalLabel (principal: Principal): string {
+  return `${principal.kind}:${principal.id}`
+}

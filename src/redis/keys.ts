@@ -42,6 +42,10 @@ export function createKeys ({ system, env }: KeySettings) {
     userSessions: (userId: string): string => build('user', 'sessions', userHash(userId)),
     userSessionDeadlines: (userId: string): string => build('user', 'session_deadlines', userHash(userId)),
     userProgress: (userId: string): string => build('user', 'progress', userHash(userId)),
+    /** Progress snapshot documents by id; kept and erased together with userProgress (same hash tag). */
+    userProgressDocs: (userId: string): string => build('user', 'progress_docs', userHash(userId)),
+    /** Idempotency records whose stored responses carry this user's data (deleted on erasure). */
+    userIdempotency: (userId: string): string => build('user', 'idempotency', userHash(userId)),
 
     idempotency: (scopeDigest: string): string => build('global', 'idempotency', scopeDigest),
     rateLimit: (principalDigest: string, window: number): string => build('global', 'ratelimit', principalDigest, String(window)),

@@ -10,6 +10,8 @@ export interface StoredResponse {
   status: number
   body: unknown
   headers: Record<string, string>
+  /** The user whose data the body carries: the record is erased with that user. */
+  userId?: string
 }
 
 export type Reservation =
@@ -52,6 +54,14 @@ export class IdempotencyStore {
   }
 
   async complete (scope: IdempotencyScope, fingerprint: string, response: StoredResponse): Promise<void> {
-    await this.store.run('completeIdempotency', [this.recordKey(scope)], [fingerprint, JSON.stringify(response)])
+    const recordKey = this.recordKey(scope)
+    if (response.userId !== undefined) {
+      const userRecords = this.store.keys.userIdempotency(response.userId)
+      await this.store.call('linkIdempotencyToUser', async (c) => {
+        await c.sadd(userRecords, recordKey)
+        await c.pexpire(userRecords, IDEMPOTENCY_TTL_MS)
+      })
+    }
+    await this.store.run('completeIdempotency', [recordKey], [fingerprint, JSON.stringify(response)])
   }
 }

@@ -98,3 +98,18 @@ t.test('a 128-character user id is accepted', async (t) => {
   const body = await createSession(app, { user_id: 'u'.repeat(128) })
   t.equal(body.user_id.length, 128)
 })
+
+t.test('a body that is not JSON is 415; malformed JSON is 400; both are problems that store nothing', async (t) => {
+  const { app, allKeys } = await buildTestApp(t)
+  const text = await app.inject({ method: 'POST', url: '/v1/sessions', payload: 'user_id=u', headers: { 'content-type': 'text/plain' } })
+  t.equal(text.statusCode, 415)
+  t.equal(json(text).code, 'unsupported_media_type')
+  const broken = await app.inject({ method: 'POST', url: '/v1/sessions', payload: '{"user_id":', headers: { 'content-type': 'application/json' } })
+  t.equal(broken.statusCode, 400)
+  t.equal(json(broken).code, 'validation_failed')
+  const badUrl = await app.inject({ method: 'GET', url: '/v1/sessions/x%ZZ' })
+  t.equal(badUrl.statusCode, 400)
+  t.equal(badUrl.headers['cache-control'], 'no-store')
+  t.ok(badUrl.headers['x-request-id'])
+  t.same(await allKeys(), [])
+})

@@ -1,0 +1,44 @@
+// /v1/sessions/{id}/choices: choice history (contract §6). Not wrapped in fastify-plugin.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { SessionParams, IfMatchHeader, IdempotencyKeyHeader, problems } from '../schemas/common.js'
+import { MakeChoiceBody, Choice, ChoiceList, HistoryQuery } from '../schemas/narrative.js'
+import { etagOf, expectedVersion } from '../src/domain/etag.js'
+
+const tags = ['narrative']
+
+const choices: FastifyPluginAsyncTypebox = async (fastify) => {
+  const { repos } = fastify
+
+  fastify.post('/sessions/:id/choices', {
+    schema: {
+      summary: 'Record a choice in the current scene (409 scene_mismatch otherwise)',
+      tags,
+      params: SessionParams,
+      headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader, 'if-match': IfMatchHeader }),
+      body: MakeChoiceBody,
+      response: { 201: Choice, ...problems(400, 401, 404, 409, 412, 413, 415, 422, 429, 500, 503) }
+    }
+  }, async (request, reply) => {
+    const ifMatch = expectedVersion(request.headers['if-match'])
+    return await reply.idempotent(async (entryId) => {
+      const written = await repos.scenes.makeChoice(request.params.id, request.access, ifMatch, entryId, request.body)
+      return { status: 201, body: written.value, headers: { etag: etagOf(written.version) } }
+    })
+  })
+
+  fastify.get('/sessions/:id/choices', {
+    schema: {
+      summary: 'Choice history, oldest first',
+      tags,
+      params: SessionParams,
+      querystring: HistoryQuery,
+      response: { 200: ChoiceList, ...problems(400, 401, 404, 429, 500, 503) }
+    }
+  }, async (request) => {
+    const page = await repos.scenes.listChoices(request.params.id, request.access, request.query.cursor, request.query.limit)
+    return { choices: page.items, next_cursor: page.nextCursor }
+  })
+}
+
+export default choices

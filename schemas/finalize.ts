@@ -1,0 +1,48 @@
+import { Type, type Static } from 'typebox'
+import { SessionId, Timestamp, NextCursor } from './common.js'
+import { SessionRef } from './session.js'
+import { ProgressRef } from './summary.js'
+
+export const FinalizeBody = Type.Object({
+  allow_incomplete: Type.Optional(Type.Boolean({ default: false, description: 'Finalize even when steps are missing' }))
+}, { additionalProperties: false })
+export type FinalizeBody = Static<typeof FinalizeBody>
+
+const JsonRecord = Type.Record(Type.String(), Type.Unknown())
+
+export const Finalized = Type.Object({
+  session: SessionRef,
+  progress: ProgressRef,
+  context: Type.Object({
+    steps: Type.Record(Type.String(), JsonRecord, { description: 'Saved step data by step number' }),
+    merged: Type.Record(Type.String(), Type.Unknown(), { description: 'Shallow merge of the step objects in step order (later steps win)' }),
+    narrative: Type.Record(Type.String(), JsonRecord, { description: 'Live narrative contexts by context type' }),
+    metadata: JsonRecord
+  }, { additionalProperties: false }),
+  finalized_at: Timestamp
+}, { additionalProperties: false })
+export type Finalized = Static<typeof Finalized>
+
+/** A stream entry id such as 1700000000000-0. */
+const STREAM_ID_PATTERN = '^\\d{1,20}-\\d{1,20}$'
+export const StreamId = Type.String({ pattern: STREAM_ID_PATTERN, description: 'Redis Stream entry id' })
+
+export const FinalizedQuery = Type.Object({
+  after: Type.Optional(Type.String({ pattern: STREAM_ID_PATTERN, description: 'Entries after this stream id (exclusive); the previous page\'s next_cursor' })),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 })
+}, { additionalProperties: false })
+export type FinalizedQuery = Static<typeof FinalizedQuery>
+
+export const FinalizedEntry = Type.Object({
+  id: StreamId,
+  session_id: SessionId,
+  finalized_at: Timestamp,
+  result: Finalized
+}, { additionalProperties: false })
+export type FinalizedEntry = Static<typeof FinalizedEntry>
+
+export const FinalizedPage = Type.Object({
+  entries: Type.Array(FinalizedEntry),
+  next_cursor: NextCursor
+}, { additionalProperties: false })
+export type FinalizedPage = Static<typeof FinalizedPage>

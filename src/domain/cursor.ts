@@ -1,0 +1,20 @@
+// The one pagination cursor: an opaque base64url token around a small JSON position. Pure.
+import { AppError } from '../errors.js'
+
+export function encodeCursor (position: unknown): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url')
+}
+
+/** Decodes a cursor made by encodeCursor; anything else is 400 validation_failed. */
+export function decodeCursor<T> (cursor: string, isPosition: (value: unknown) => value is T): T {
+  let value: unknown
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+  } catch {
+    value = undefined
+  }
+  if (!isPosition(value)) {
+    throw new AppError('validation_failed', 'cursor is malformed', { errors: [{ path: 'querystring/cursor', message: 'is not a cursor this API issued' }] })
+  }
+  return value
+}

@@ -1,0 +1,10 @@
+-- Reads the step set for progress; slides the session's expiry.
+-- KEYS: the 9 session keys (see includes/session.lua)
+-- ARGV: 1 owner ('' = any)
+-- Returns: {0, version, total_steps, progress_updated_at, {step numbers}} or {-1}
+-- @include "steps"
+
+local s = load_session(ARGV[1])
+if not s then return { E_NOT_FOUND } end
+slide(s, now_ms())
+return progress_reply(s)

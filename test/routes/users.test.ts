@@ -1,0 +1,132 @@
+import t from 'tap'
+import { buildTestApp, createSession, json, sleep } from '../helper.js'
+
+t.test('a user listing is newest first, filtered, and paginated with an opaque cursor', async (t) => {
+  const { app } = await buildTestApp(t)
+  const created: string[] = []
+  for (let i = 0; i < 7; i++) {
+    created.push((await createSession(app, { user_id: 'lister', kind: i % 2 === 0 ? 'chat' : 'onboarding' })).id)
+  }
+  await createSession(app, { user_id: 'someone-else' })
+  const seen: string[] = []
+  let cursor: string | null = null
+  do {
+    const url: string = `/v1/users/lister/sessions?limit=3${cursor === null ? '' : `&cursor=${cursor}`}`
+    const page = json(await app.inject({ method: 'GET', url }))
+    t.ok(page.sessions.length <= 3)
+    seen.push(...page.sessions.map((s: any) => s.id))
+    cursor = page.next_cursor
+  } while (cursor !== null)
+  t.same(seen, [...created].reverse(), 'every session once, newest first')
+
+  const chats = json(await app.inject({ method: 'GET', url: '/v1/users/lister/sessions?kind=chat' }))
+  t.equal(chats.sessions.length, 4)
+  t.ok(chats.sessions.every((s: any) => s.kind === 'chat'))
+  await app.inject({ method: 'PATCH', url: `/v1/sessions/${created[1]}`, payload: { state: 'paused' } })
+  const paused = json(await app.inject({ method: 'GET', url: '/v1/users/lister/sessions?state=paused' }))
+  t.same(paused.sessions.map((s: any) => s.id), [created[1]])
+})
+
+t.test('bad listing parameters are 400', async (t) => {
+  const { app } = await buildTestApp(t)
+  for (const query of ['limit=201', 'limit=0', 'cursor=not-a-cursor', 'state=sleeping', 'kind=x']) {
+    const r = await app.inject({ method: 'GET', url: `/v1/users/u/sessions?${query}` })
+    t.equal(r.statusCode, 400, query)
+    t.equal(json(r).code, 'validation_failed')
+  }
+})
+
+t.test('an expired session answers 404 and leaves the listing; its index entry is pruned', async (t) => {
+  const { app, redis, keys, allKeys } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1' })
+  const s = await createSession(app, { user_id: 'fleeting' })
+  const keep = await createSession(app, { user_id: 'fleeting', ttl_seconds: 600 })
+  await sleep(1300)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).statusCode, 404)
+  const list = json(await app.inject({ method: 'GET', url: '/v1/users/fleeting/sessions' }))
+  t.same(list.sessions.map((x: any) => x.id), [keep.id])
+  t.same(await redis.zrange(keys.userSessions('fleeting'), '0', '-1'), [keep.id], 'the stale entry is gone from the index')
+  t.notOk((await allKeys()).some((k) => k.includes(`{${s.id}}`)), 'every key of the expired session is gone')
+})
+
+t.test('the per-user index never grows without bound: entries past their deadline are pruned on create', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1', MAX_LIFETIME_SECONDS: '1' })
+  for (let i = 0; i < 5; i++) await createSession(app, { user_id: 'churn' })
+  t.equal(await redis.zcard(keys.userSessions('churn')), 5)
+  // The index deadline is the absolute lifetime plus a minute of slack; move it into the past as time would.
+  const ids = await redis.zrange(keys.userSessionDeadlines('churn'), '0', '-1')
+  for (const id of ids) await redis.zadd(keys.userSessionDeadlines('churn'), Date.now() - 1, id)
+  await createSession(app, { user_id: 'churn' })
+  t.equal(await redis.zcard(keys.userSessions('churn')), 1)
+  t.equal(await redis.zcard(keys.userSessionDeadlines('churn')), 1)
+})
+
+t.test('reads slide the expiry; touch=false does not; the absolute lifetime caps it', async (t) => {
+  const { app } = await buildTestApp(t, { SESSION_TTL_SECONDS: '2', MAX_LIFETIME_SECONDS: '3' })
+  const s = await createSession(app)
+  await sleep(1200)
+  const untouched = json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}?touch=false` }))
+  t.equal(untouched.expires_at, s.expires_at)
+  await sleep(0)
+  const touched = json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` }))
+  t.ok(Date.parse(touched.expires_at) > Date.parse(s.expires_at), 'slid forward')
+  t.equal(touched.version, 1, 'sliding is not a change')
+  await sleep(1200)
+  const capped = json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` }))
+  t.equal(capped.expires_at, capped.absolute_expires_at, 'never past absolute_expires_at')
+  await sleep(1000)
+  t.equal((await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).statusCode, 404, 'gone at the absolute deadline')
+})
+
+t.test('erasure removes every session of the user and every key of theirs, and nothing of others', async (t) => {
+  const { app, allKeys, keys } = await buildTestApp(t)
+  const mine: any[] = []
+  for (let i = 0; i < 4; i++) mine.push(await createSession(app, { user_id: 'erase-me' }, { 'idempotency-key': `k${i}` }))
+  await app.inject({ method: 'PATCH', url: `/v1/sessions/${mine[0].id}`, payload: { metadata: { a: 1 } } })
+  await app.inject({ method: 'POST', url: `/v1/sessions/${mine[1].id}/messages`, payload: { role: 'user', content: 'hi' }, headers: { 'idempotency-key': 'm1' } })
+  for (let i = 0; i < 2; i++) {
+    const snapshot = await app.inject({ method: 'POST', url: '/v1/users/erase-me/progress', payload: { metrics: { calm: i } }, headers: { 'idempotency-key': `p${i}` } })
+    t.equal(snapshot.statusCode, 201)
+  }
+  const other = await createSession(app, { user_id: 'keep-me' })
+  const r = await app.inject({ method: 'DELETE', url: '/v1/users/erase-me/sessions' })
+  t.equal(r.statusCode, 200)
+  t.same(json(r), { deleted: 4 })
+  const left = await allKeys()
+  const hash = keys.userHash('erase-me')
+  t.notOk(left.some((k) => mine.some((s) => k.includes(`{${s.id}}`)) || k.includes(hash)), 'no key of the erased user is left')
+  t.notOk(left.some((k) => k.includes(':idempotency:') && !k.includes(keys.userHash('keep-me'))), 'their idempotency records are gone too')
+  t.ok(left.some((k) => k.includes(`{${other.id}}`)), 'other users keep their sessions')
+  t.same(json(await app.inject({ method: 'GET', url: '/v1/users/erase-me/sessions' })).sessions, [])
+  t.same(json(await app.inject({ method: 'GET', url: '/v1/users/erase-me/progress' })).snapshots, [], 'progress snapshots are erased')
+  t.same(json(await app.inject({ method: 'DELETE', url: '/v1/users/erase-me/sessions' })), { deleted: 0 })
+})
+
+t.test('the summary shows what exists so far', async (t) => {
+  const { app } = await buildTestApp(t)
+  const s = await createSession(app, { kind: 'onboarding', total_steps: 4 })
+  const r = await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}/summary` })
+  t.equal(r.statusCode, 200)
+  t.equal(r.headers.etag, '"1"')
+  t.match(json(r), {
+    session: { id: s.id, version: 1 },
+    progress: { completed: 0, total: 4, percent: 0, completed_steps: [], next_step: 1, updated_at: null },
+    steps: [],
+    narrative: {},
+    counts: { scenes: 0, choices: 0, messages: 0 }
+  })
+  t.equal((await app.inject({ method: 'GET', url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/summary' })).statusCode, 404)
+})
+
+t.test('erasure also removes the user\'s finalized results from the downstream stream', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const mine = await createSession(app, { user_id: 'gone', total_steps: 1 })
+  const theirs = await createSession(app, { user_id: 'stays', total_steps: 1 })
+  for (const s of [mine, theirs]) {
+    await app.inject({ method: 'PUT', url: `/v1/sessions/${s.id}/steps/1`, payload: { a: 1 } })
+    t.equal((await app.inject({ method: 'POST', url: `/v1/sessions/${s.id}/finalize`, payload: {} })).statusCode, 200)
+  }
+  t.equal(await redis.xlen(keys.finalizedStream()), 2)
+  await app.inject({ method: 'DELETE', url: '/v1/users/gone/sessions' })
+  const left = await redis.xrange(keys.finalizedStream(), '-', '+')
+  t.same(left.map(([, f]) => f[f.indexOf('session_id') + 1]), [theirs.id])
+})
