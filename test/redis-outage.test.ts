@@ -70,6 +70,21 @@ t.test('a paused Redis gets 503 redis_unavailable with retry-after within the co
   t.equal((await app.inject(`/v1/sessions/${doomed.id}`)).statusCode, 404, 'the DELETE that timed out was applied after all')
 })
 
+t.test('requests that arrive while others wait on a stalled Redis still answer within the bound', async (t) => {
+  const { app, redis } = await stage(t)
+  const session = await createSession(app)
+  process.kill(redis.server.pid, 'SIGSTOP')
+  // Each request arrives while the previous ones are still waiting for Redis.
+  const staggered = [0, 100, 200].map(async (delay) => {
+    await sleep(delay)
+    return await timed(app, { url: `/v1/sessions/${session.id}` })
+  })
+  for (const { response, elapsed } of await Promise.all(staggered)) {
+    t.equal(response.statusCode, 503)
+    t.ok(elapsed <= BOUND_MS, `answered in ${elapsed} ms (bound ${BOUND_MS} ms)`)
+  }
+})
+
 t.test('a stopped Redis: ready 503 within 2 s, live 200, fast 503s; a new redis-server on the same port: ready within 5 s', async (t) => {
   const { app, redis } = await stage(t)
   const session = await createSession(app)

@@ -18,7 +18,9 @@ export function connectionOptions (config: RedisConfig): RedisOptions {
     maxRetriesPerRequest: 0,
     // While disconnected, fail at once (→ 503) instead of queueing requests until Redis returns.
     enableOfflineQueue: false,
-    enableAutoPipelining: true,
+    // No auto-pipelining: it holds each batch until the previous one is answered, so behind a stalled
+    // command every later one waits a full timeout before its own starts (docs/decisions/0403).
+    enableAutoPipelining: false,
     retryStrategy: reconnectDelay,
     // After a failover the old primary answers READONLY: reconnect and re-send (the write was not applied).
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
@@ -36,7 +38,7 @@ export function createRedisClient (config: RedisConfig, url?: string): RedisClie
       const clusterOptions: ClusterOptions = {
         redisOptions: options,
         enableOfflineQueue: false,
-        enableAutoPipelining: true,
+        enableAutoPipelining: false,
         maxRedirections: 8,
         retryDelayOnFailover: 100,
         retryDelayOnClusterDown: 100,
