@@ -1,8 +1,10 @@
 import t, { type Test } from 'tap'
+import { generateKeyPairSync } from 'node:crypto'
 import { loadConfig, ConfigError, hasNoCredentials } from '../src/config.js'
 
 const KEY_A = 'a'.repeat(32)
 const KEY_B = 'b'.repeat(40)
+const PUBLIC_KEY = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }).toString()
 
 /** What loading `env` throws, or undefined when it loads. */
 function thrownBy (env: Record<string, string>): unknown {
@@ -91,7 +93,7 @@ t.test('every variable is parsed into the typed config', async (t) => {
     API_KEYS: `backend:${KEY_A}, worker:${KEY_B}`,
     ADMIN_API_KEYS: `ops:${KEY_B}`,
     JWT_SECRET: 's'.repeat(32),
-    JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\\nabc\\n-----END PUBLIC KEY-----',
+    JWT_PUBLIC_KEY: PUBLIC_KEY.trim().replace(/\n/g, '\\n'), // one line, as env files carry it
     JWT_ISSUER: 'https://issuer.example',
     JWT_AUDIENCE: 'sessiond',
     RATE_LIMIT_MAX: '10',
@@ -130,7 +132,7 @@ t.test('every variable is parsed into the typed config', async (t) => {
       apiKeys: [{ name: 'backend', key: KEY_A }, { name: 'worker', key: KEY_B }],
       adminApiKeys: [{ name: 'ops', key: KEY_B }],
       jwtSecret: 's'.repeat(32),
-      jwtPublicKey: '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----',
+      jwtPublicKey: PUBLIC_KEY.trim(),
       jwtIssuer: 'https://issuer.example',
       jwtAudience: 'sessiond'
     },
@@ -164,7 +166,7 @@ t.test('production needs an external Redis and credentials, and runs with them',
   assertRefused(t, { NODE_ENV: 'production', API_KEYS: `a:${KEY_A}` }, 'REDIS_URL')
   assertRefused(t, { NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }, 'API_KEYS')
   for (const credential of [{ API_KEYS: `a:${KEY_A}` }, { ADMIN_API_KEYS: `a:${KEY_A}` }, { JWT_SECRET: KEY_A },
-    { JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nx\n-----END PUBLIC KEY-----' }]) {
+    { JWT_PUBLIC_KEY: PUBLIC_KEY }]) {
     t.equal(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', ...credential }).redis.mode, 'standalone',
       `${Object.keys(credential)[0]} is a credential`)
   }
@@ -203,6 +205,7 @@ t.test('a bad value is refused with a ConfigError that names the variable', asyn
     [{ ADMIN_API_KEYS: 'ops:tooshort' }, 'ADMIN_API_KEYS'],
     [{ JWT_SECRET: 'short' }, 'JWT_SECRET'],
     [{ JWT_PUBLIC_KEY: 'not a pem' }, 'JWT_PUBLIC_KEY'],
+    [{ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----' }, 'JWT_PUBLIC_KEY'],
     [{ NODE_ENV: 'production', API_KEYS: `a:${KEY_A}` }, 'REDIS_URL'],
     [{ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }, 'API_KEYS']
   ]
