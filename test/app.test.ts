@@ -1,7 +1,7 @@
 // Cross-cutting behaviour of the assembled app: what every response carries, wherever it comes from.
 import t from 'tap'
 import { Writable } from 'node:stream'
-import { buildTestApp, createSession } from './helper.js'
+import { buildTestApp } from './helper.js'
 
 const PROBLEM = 'application/problem+json; charset=utf-8'
 
@@ -40,18 +40,12 @@ t.test('every response carries x-request-id, nosniff and frame denial, and no-st
   }
 })
 
-t.test('credentials, secrets and message content never reach the log', async (t) => {
+t.test('secret fields are redacted at the top level of a log call, not only one level down', async (t) => {
   const lines: string[] = []
   const logStream = new Writable({ write (chunk, _enc, done) { lines.push(String(chunk)); done() } })
   const { app } = await buildTestApp(t, { LOG_LEVEL: 'trace' }, { logStream })
-  const token = 'Bearer eyJhbGciOiJIUzI1NiJ9.c2VjcmV0LXRva2Vu.sig'
-  app.log.info({ password: 'pw-123', token: 'tok-456', body: { secret: 'sec-789', content: 'my diary entry' } }, 'a careless log call')
-  await createSession(app, { metadata: { note: 'fine to store' } }, { authorization: token, 'idempotency-key': 'idem-key-abc' })
-  await app.inject({ url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: { authorization: token } })
-  const log = lines.join('')
-  t.ok(lines.length > 2, 'there is a log to look at')
-  t.match(log, '"msg":"request completed"')
-  for (const secret of ['eyJhbGciOiJIUzI1NiJ9', 'pw-123', 'tok-456', 'sec-789', 'my diary entry', 'idem-key-abc']) {
-    t.notMatch(log, secret, `${secret} is not logged`)
-  }
+  app.log.info({ password: 'pw-123', token: 'tok-456', content: 'my diary entry', body: { secret: 'sec-789', api_key: 'key-012' } }, 'a careless log call')
+  const entry = lines.map((line) => JSON.parse(line)).find((e) => e.msg === 'a careless log call')
+  t.match(entry, { password: '[redacted]', token: '[redacted]', content: '[redacted]', body: { secret: '[redacted]', api_key: '[redacted]' } })
+  for (const secret of ['pw-123', 'tok-456', 'sec-789', 'key-012', 'my diary entry']) t.notMatch(lines.join(''), secret)
 })
