@@ -1,4 +1,4 @@
-// npm prestart: runs `npm run build` only when a source is newer than the last finished build, so a
+// npm prestart: builds (emit only, no type check) only when a source is newer than the last finished build, so a
 // start after a build does not spend seconds type-checking again (docs/decisions/0402).
 import { spawnSync } from 'node:child_process'
 import { readdirSync, statSync } from 'node:fs'
@@ -30,5 +30,8 @@ function newest (path) {
 const builtAt = mtimeMs(STAMP)
 const changedAt = Math.max(...SOURCES.map(newest))
 if (builtAt !== undefined && changedAt < builtAt) process.exit(0)
-const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' })
-process.exit(build.status ?? 1)
+// Emit without type checking: starting the server should not wait for it (CI and `npm run typecheck` check types).
+const emit = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json', '--noCheck'], { stdio: 'inherit' })
+if (emit.status !== 0) process.exit(emit.status ?? 1)
+const finish = spawnSync(process.execPath, ['scripts/finish-build.mjs'], { stdio: 'inherit' })
+process.exit(finish.status ?? 1)
