@@ -31,6 +31,14 @@ function makeAjv (options: Options): Ajv {
 export default fp(async function validation (fastify) {
   // JSON in, JSON out: a body in any other media type (text/plain included) is 415.
   fastify.removeContentTypeParser('text/plain')
+  // Many clients send content-type: application/json on every request, DELETE included: an empty JSON
+  // body means "no body" (a route that needs one still answers 400), otherwise Fastify's safe parser.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error')
+  fastify.removeContentTypeParser('application/json')
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '') { done(null, undefined); return }
+    parseJson(request, body as string, done)
+  })
   const bodies = makeAjv({ coerceTypes: false })
   const strings = makeAjv({ coerceTypes: 'array' })
   fastify.setValidatorCompiler(({ schema, httpPart }: { schema: FastifySchema, httpPart?: string }) =>

@@ -113,3 +113,15 @@ t.test('a body that is not JSON is 415; malformed JSON is 400; both are problems
   t.ok(badUrl.headers['x-request-id'])
   t.same(await allKeys(), [])
 })
+
+t.test('an empty body sent as application/json means no body: fine for DELETE, 400 where a body is needed', async (t) => {
+  const { app } = await buildTestApp(t)
+  const s = await createSession(app)
+  const json0 = { 'content-type': 'application/json' }
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${s.id}`, headers: json0 })).statusCode, 204)
+  const create = await app.inject({ method: 'POST', url: '/v1/sessions', headers: json0 })
+  t.equal(create.statusCode, 400)
+  t.equal(json(create).code, 'validation_failed')
+  const poisoned = await app.inject({ method: 'POST', url: '/v1/sessions', headers: json0, payload: '{"user_id":"u","__proto__":{"admin":true}}' })
+  t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
+})
