@@ -47,6 +47,9 @@ export const REDACTED_PATHS = [
   ...SECRET_FIELDS, ...SECRET_FIELDS.map((field) => `*.${field}`)
 ]
 
+/** Trust the nearest `hops` proxies (Fastify accepts a number at runtime; its types want a function). */
+const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops
+
 export async function buildApp (config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -59,6 +62,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
+    // Behind an ingress, the client address (rate limits of anonymous callers) comes from x-forwarded-for.
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     routerOptions: { maxParamLength: 256 },
     // While draining, requests on open keep-alive connections are served (with connection: close), and
     // /health/ready answers 503 through app.lifecycle; Fastify's shortcut would answer a non-problem 503.

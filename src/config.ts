@@ -50,6 +50,8 @@ export interface Config {
   }
   rateLimit: { max: number, windowMs: number }
   auditRetentionSeconds: number
+  /** Fastify trustProxy: false, true, a hop count, or addresses/CIDRs of trusted proxies. */
+  trustProxy: boolean | number | string[]
 }
 
 export class ConfigError extends Error {
@@ -128,6 +130,17 @@ function namedKeys (env: Env, name: string): NamedKey[] {
   })
 }
 
+/** TRUST_PROXY: "true"/"false", a number of proxy hops, or a comma-separated list of addresses/CIDRs. */
+function trustProxy (env: Env): boolean | number | string[] {
+  const value = raw(env, 'TRUST_PROXY')
+  if (value === undefined) return false
+  if (/^(true|false)$/i.test(value)) return value.toLowerCase() === 'true'
+  if (/^\d{1,2}$/.test(value)) return Number(value)
+  const entries = value.split(',').map((e) => e.trim())
+  if (entries.every((e) => /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(e))) return entries
+  throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count, or a comma-separated list of addresses/CIDRs')
+}
+
 function redisUrl (env: Env): string | undefined {
   const value = raw(env, 'REDIS_URL')
   if (value === undefined) return undefined
@@ -201,7 +214,8 @@ export function loadConfig (env: Env): Config {
       max: int(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000)
     },
-    auditRetentionSeconds: int(env, 'AUDIT_RETENTION_SECONDS', 90 * day, 60, 3650 * day)
+    auditRetentionSeconds: int(env, 'AUDIT_RETENTION_SECONDS', 90 * day, 60, 3650 * day),
+    trustProxy: trustProxy(env)
   }
   if (config.auth.jwtSecret !== undefined && config.auth.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')

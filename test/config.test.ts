@@ -219,3 +219,12 @@ t.test('a refused key is never echoed in the error message', async (t) => {
   t.notMatch((err as Error).message, secret)
   t.match((err as Error).message, 'backend')
 })
+
+t.test('TRUST_PROXY accepts booleans, hop counts and address lists, and names itself when bad', async (t) => {
+  const base = { REDIS_URL: 'redis://127.0.0.1:6379' }
+  t.equal(loadConfig(base).trustProxy, false)
+  t.equal(loadConfig({ ...base, TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy, 2)
+  t.same(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
+  t.throws(() => loadConfig({ ...base, TRUST_PROXY: 'everyone' }), /TRUST_PROXY/)
+})

@@ -116,3 +116,10 @@ t.test('a percent-encoded path to a /v1 route is counted like the plain one', as
   for (let i = 0; i < 3; i++) await app.inject({ url: '/%761/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: bearer(serviceKey) })
   t.equal((await app.inject({ url: missing, headers: bearer(serviceKey) })).statusCode, 429)
 })
+
+t.test('with TRUST_PROXY, anonymous callers behind a proxy are limited by their forwarded address', async (t) => {
+  const { app } = await buildTestApp(t, { ...authEnv, RATE_LIMIT_MAX: '2', TRUST_PROXY: 'true' })
+  const from = async (ip: string) => await app.inject({ method: 'GET', url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: { 'x-forwarded-for': ip } })
+  t.same([(await from('203.0.113.1')).statusCode, (await from('203.0.113.1')).statusCode, (await from('203.0.113.1')).statusCode], [401, 401, 429])
+  t.equal((await from('203.0.113.2')).statusCode, 401, 'another client behind the same proxy has its own budget')
+})
