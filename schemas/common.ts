@@ -55,5 +55,3 @@ export function problems (...statuses: number[]): Record<number, typeof ProblemR
 }
 export const ProblemRef = Type.Unsafe<Problem>({ $ref: 'Problem#' })
 
-/** Statuses every /v1 route can answer with, whatever it does. */
-export const COMMON_PROBLEM_STATUSES = [400, 401, 429, 500, 503] as const

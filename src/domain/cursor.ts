@@ -18,3 +18,10 @@ export function decodeCursor<T> (cursor: string, isPosition: (value: unknown) =>
   }
   return value
 }
+
+/** A position in a time-ordered listing: (epoch ms, id) of the last item of a page. */
+export type TimeIdPosition = [ms: number, id: string]
+
+export const isTimeIdPosition = (v: unknown): v is TimeIdPosition =>
+  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && v[0] >= 0 &&
+  typeof v[1] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v[1])

@@ -4,5 +4,3 @@ import { randomBytes } from 'node:crypto'
 export function newId (): string {
   return randomBytes(18).toString('base64url')
 }
-
-export const ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/

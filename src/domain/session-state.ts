@@ -15,9 +15,6 @@ const transitions: Record<SessionState, readonly SessionState[]> = {
   completed: []
 }
 
-/** States in which writes under a session (steps, narrative, scenes, choices, messages) are allowed. */
-export const WRITABLE_STATES: readonly SessionState[] = ['initializing', 'active', 'transitioning']
-
 export function canTransition (from: SessionState, to: SessionState): boolean {
   return transitions[from].includes(to)
 }

@@ -3,14 +3,10 @@
 import type { RedisStore } from '../redis/store.js'
 import type { ProgressSnapshot, CreateSnapshotBody } from '../../schemas/user-progress.js'
 import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-snapshot-record.js'
-import { decodeCursor, encodeCursor } from '../domain/cursor.js'
+import { decodeCursor, encodeCursor, isTimeIdPosition } from '../domain/cursor.js'
 import { storedItems, type Page } from './results.js'
 import type { Config } from '../config.js'
 
-/** A snapshot cursor holds the (created_at ms, id) of the page's last snapshot. */
-type Position = [createdAtMs: number, id: string]
-const isPosition = (v: unknown): v is Position =>
-  Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && v[0] >= 0 && typeof v[1] === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(v[1])
 
 export class UserProgressRepository {
   constructor (
@@ -40,7 +36,7 @@ export class UserProgressRepository {
 
   /** Newest first; the cursor is the last snapshot's (created_at, id). */
   async list (userId: string, cursor: string | undefined, limit: number): Promise<Page<ProgressSnapshot>> {
-    const from = cursor === undefined ? undefined : decodeCursor(cursor, isPosition)
+    const from = cursor === undefined ? undefined : decodeCursor(cursor, isTimeIdPosition)
     const reply = await this.store.run('readProgressSnapshots', this.keysOf(userId),
       [this.retentionMs, limit, from?.[0] ?? '', from?.[1] ?? ''])
     const items = storedItems(reply[1]).map(snapshotFromStored)

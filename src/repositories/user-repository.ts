@@ -3,12 +3,11 @@ import type { RedisStore } from '../redis/store.js'
 import type { SessionRepository } from './session-repository.js'
 import type { Session, ListSessionsQuery } from '../../schemas/session.js'
 import type { Access } from '../domain/access.js'
-import { encodeCursor, decodeCursor } from '../domain/cursor.js'
+import { encodeCursor, decodeCursor, isTimeIdPosition, type TimeIdPosition } from '../domain/cursor.js'
 import { AppError } from '../errors.js'
 
-type Position = [score: number, id: string]
-const isPosition = (v: unknown): v is Position =>
-  Array.isArray(v) && v.length === 2 && Number.isFinite(v[0]) && typeof v[1] === 'string'
+/** Index entries are (created_at ms, session id). */
+type Position = TimeIdPosition
 
 /** At most this many index entries are examined per page (filters can skip many). */
 const MAX_SCANNED_PER_PAGE = 1000
@@ -27,7 +26,7 @@ export class UserRepository {
   async listSessions (userId: string, access: Access, query: ListSessionsQuery): Promise<SessionPage> {
     const indexKey = this.store.keys.userSessions(userId)
     await this.sessions.indexForUser(userId, '', 0, 0) // prune entries past their deadline
-    let position: Position | null = query.cursor === undefined ? null : decodeCursor(query.cursor, isPosition)
+    let position: Position | null = query.cursor === undefined ? null : decodeCursor(query.cursor, isTimeIdPosition)
     const page: Session[] = []
     let scanned = 0
     while (page.length < query.limit && scanned < MAX_SCANNED_PER_PAGE) {

@@ -26,8 +26,6 @@ if s.state == 'completed' then
   return { 1, stored, claimed }
 end
 
-if ARGV[2] ~= '' and ARGV[2] ~= s.version then return { E_VERSION, tonumber(s.version) } end
-if s.state ~= 'initializing' and s.state ~= 'active' and s.state ~= 'transitioning' then
-  return { E_NOT_WRITABLE, s.state }
-end
+local refusal = write_refusal(s, ARGV[2])
+if refusal then return refusal end
 return { 0, flatten(s), redis.call('HGETALL', KEYS[K_STEPS]), redis.call('HGETALL', KEYS[K_NARRATIVE]), int_str(now) }

@@ -52,15 +52,22 @@ local function slide(s, now)
   expire_all(at)
 end
 
+-- Why a loaded session refuses a write under it (nil when it accepts): finalized, if-match, state.
+local function write_refusal(s, if_match)
+  if s.state == 'completed' then return { E_FINALIZED } end
+  if if_match ~= '' and if_match ~= s.version then return { E_VERSION, tonumber(s.version) } end
+  if s.state ~= 'initializing' and s.state ~= 'active' and s.state ~= 'transitioning' then
+    return { E_NOT_WRITABLE, s.state }
+  end
+  return nil
+end
+
 -- Checks a write under the session. Returns the session, or nil and the error reply.
 local function guard_write(owner, if_match)
   local s = load_session(owner)
   if not s then return nil, { E_NOT_FOUND } end
-  if s.state == 'completed' then return nil, { E_FINALIZED } end
-  if if_match ~= '' and if_match ~= s.version then return nil, { E_VERSION, tonumber(s.version) } end
-  if s.state ~= 'initializing' and s.state ~= 'active' and s.state ~= 'transitioning' then
-    return nil, { E_NOT_WRITABLE, s.state }
-  end
+  local refusal = write_refusal(s, if_match)
+  if refusal then return nil, refusal end
   return s
 end
 
