@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin'
 import { Type } from 'typebox'
 import { SERVICE_VERSION as version } from '../src/version.js'
+import { withDeadline } from '../src/deadline.js'
 import { topologyOf } from '../src/redis/client.js'
 
 const READY_PING_MS = 250
@@ -42,14 +43,8 @@ export default fp(async function health (fastify) {
   async function ping (timeoutMs: number): Promise<number | null> {
     if (client.status !== 'ready') return null
     const started = performance.now()
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), timeoutMs) })
-    try {
-      const answered = await Promise.race([client.ping().then(() => true, () => false), timeout])
-      return answered === true ? Math.round((performance.now() - started) * 100) / 100 : null
-    } finally {
-      clearTimeout(timer)
-    }
+    const answered = await withDeadline(timeoutMs, client.ping(), 'PING').then(() => true, () => false)
+    return answered ? Math.round((performance.now() - started) * 100) / 100 : null
   }
 
   async function serverVersion (): Promise<string | null> {

@@ -7,23 +7,10 @@ import { RateLimitStore } from '../src/repositories/rate-limit-store.js'
 import { AppError } from '../src/errors.js'
 import { isApiRequest } from './auth.js'
 import { principalLabel } from '../src/domain/principal.js'
+import { withDeadline } from '../src/deadline.js'
 
 /** The most the limiter may add to a request while Redis is slow, far below the command timeout. */
 export const LIMITER_TIMEOUT_MS = 100
-
-class LimiterTimeout extends Error {
-  constructor () { super(`rate limiter got no answer within ${LIMITER_TIMEOUT_MS} ms`) }
-}
-
-async function within<T> (ms: number, work: Promise<T>): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new LimiterTimeout()), ms) })
-  try {
-    return await Promise.race([work, deadline])
-  } finally {
-    clearTimeout(timer)
-  }
-}
 
 export default fp(async function rateLimit (fastify) {
   const { max, windowMs } = fastify.config.rateLimit
@@ -37,7 +24,7 @@ export default fp(async function rateLimit (fastify) {
     let count: number
     let resetAtMs: number
     try {
-      ({ count, resetAtMs } = await within(timeoutMs, counters.hit(principalLabel(request.principal), now)))
+      ({ count, resetAtMs } = await withDeadline(timeoutMs, counters.hit(principalLabel(request.principal), now), 'rate limiter'))
     } catch (err) {
       // One line per outage, not one per request.
       if (!failingOpen) request.log.warn({ err: { message: (err as Error).message } }, 'rate limiter unavailable: letting requests through')

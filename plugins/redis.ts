@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { createRedisClient, topologyOf, type RedisClient } from '../src/redis/client.js'
 import { createKeys } from '../src/redis/keys.js'
 import { RedisStore } from '../src/redis/store.js'
+import { withDeadline } from '../src/deadline.js'
 
 declare module 'fastify' {
   interface FastifyInstance { redis: RedisStore }
@@ -17,16 +18,10 @@ export interface RedisPluginOptions {
 }
 
 async function connectAndPing (client: RedisClient, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)
-  })
-  try {
-    if (client.status === 'wait') await Promise.race([client.connect(), deadline])
-    await Promise.race([client.ping(), deadline])
-  } finally {
-    clearTimeout(timer)
-  }
+  await withDeadline(timeoutMs, (async () => {
+    if (client.status === 'wait') await client.connect()
+    await client.ping()
+  })(), 'connect and PING')
 }
 
 export default fp<RedisPluginOptions>(async function redis (fastify, options) {
