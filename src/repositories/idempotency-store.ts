@@ -58,8 +58,8 @@ export class IdempotencyStore {
     if (response.userId !== undefined) {
       const userRecords = this.store.keys.userIdempotency(response.userId)
       await this.store.call('linkIdempotencyToUser', async (c) => {
-        await c.sadd(userRecords, recordKey)
-        await c.pexpire(userRecords, IDEMPOTENCY_TTL_MS)
+        // Sent together, in order, on one connection: one round trip, and the set exists before PEXPIRE.
+        await Promise.all([c.sadd(userRecords, recordKey), c.pexpire(userRecords, IDEMPOTENCY_TTL_MS)])
       })
     }
     await this.store.run('completeIdempotency', [recordKey], [fingerprint, JSON.stringify(response)])
