@@ -23,6 +23,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['fastify*', '@fastify/*', '**/plugins/*', '**/routes/*'] }] }
   },
   {
+    // A plugin reaches another only through what it decorates (and `dependencies` by name): never by import.
+    files: ['plugins/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['./*', '../plugins/*', '../routes/*', 'ioredis'] }] }
+  },
+  {
     files: ['routes/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['ioredis', '../src/redis/*', '../src/repositories/*', '../plugins/*'] }] }
   }

@@ -1,47 +1,32 @@
-// Authentication: who is calling (request.principal) and whose sessions they may reach (request.access).
-// Authorization that does not depend on a session's data lives here too, as hooks every route passes:
-//   - /v1/users/{user_id}/… only for that user (or a service/admin key): 403 otherwise;
-//   - /v1/admin/* only for admin keys (fastify.requireAdmin, added to the admin scope in src/app.ts).
-// Object-level checks on sessions happen atomically in the Lua scripts, driven by request.access.
-//
-// The order on /v1: onRequest identifies the caller (a missing or bad token leaves an anonymous
-// principal keyed by client IP), the rate limiter counts it (plugins/rate-limit.ts), and preParsing
-// refuses the anonymous with 401 before the body is read.
+// Authentication, registered inside the /v1 scope (src/app.ts): who is calling (request.principal) and
+// whose sessions they may reach (request.access). The hooks run for every /v1 route and for unknown
+// /v1 paths (the scope's own not-found handler), never for ops endpoints — the router decides.
+//   onRequest  identifies the caller; a missing or bad token leaves an anonymous principal keyed by
+//              client IP, so the rate limiter (plugins/rate-limit.ts, registered after) counts it;
+//   preParsing refuses the anonymous with 401 before any body is read.
+// Authorization that does not depend on a session's data is here too: a preHandler refuses routes
+// under /v1/users/{user_id} to anyone but that user or an API key (403), and requireAdmin guards the
+// admin scope. Object-level checks on sessions happen atomically in the Lua scripts (request.access).
 import fp from 'fastify-plugin'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
 import { ANY_OWNER, mayActForUser, type Access } from '../src/domain/access.js'
 import type { Principal } from '../src/domain/principal.js'
-import { createAuthenticator, type AuthFailure } from '../src/domain/credentials.js'
+import { createAuthenticator, type AuthFailure, type AuthResult } from '../src/domain/credentials.js'
 import { hasNoCredentials } from '../src/config.js'
 import { AppError } from '../src/errors.js'
 
 declare module 'fastify' {
-  interface FastifyRequest { principal: Principal, access: Access }
-  interface FastifyInstance { requireAdmin: (request: FastifyRequest) => Promise<void> }
-}
-
-/** True for the API (everything under /v1); ops endpoints (health, metrics, docs, openapi) are open. */
-export function isApiPath (path: string): boolean {
-  return path === '/v1' || path.startsWith('/v1/')
-}
-
-/** The path of a URL as the router sees it (percent-decoded), so /%761/… cannot slip past as non-API. */
-function decodedPath (url: string): string {
-  const path = url.split('?')[0] ?? ''
-  try { return decodeURIComponent(path) } catch { return path }
-}
-
-/** Whether a request is an API request: by the route it matched, or by its decoded path when unmatched. */
-export function isApiRequest (request: FastifyRequest): boolean {
-  return isApiPath(request.routeOptions.url ?? '') || isApiPath(decodedPath(request.url))
+  interface FastifyRequest { principal: Principal, access: Access, authFailure: AuthFailure | null }
+  interface FastifyInstance {
+    /** onRequest hook of the admin scope: admin API keys only. */
+    requireAdmin: (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void
+  }
 }
 
 /** Owner of no session (user ids never contain a space): what an anonymous caller may reach. */
 const NOBODY: Access = { kind: 'user', userId: ' anonymous' }
 
 const OPEN_MODE: Principal = { kind: 'admin', id: 'open-mode' }
-
-const failures = new WeakMap<FastifyRequest, AuthFailure>()
 
 function unauthorized (failure: AuthFailure): AppError {
   const missing = failure === 'missing_token'
@@ -57,50 +42,59 @@ export default fp(async function auth (fastify) {
   }
   const authenticator = await createAuthenticator(fastify.config.auth)
 
-  // The OpenAPI document says which operations need the bearer token.
+  // The OpenAPI document says which operations need the bearer token: every route of this scope.
   fastify.addHook('onRoute', (route) => {
-    if (isApiPath(route.url) && route.schema !== undefined) route.schema.security ??= [{ bearer: [] }]
+    if (route.schema !== undefined) route.schema.security ??= [{ bearer: [] }]
   })
 
   fastify.decorateRequest('principal', null as any)
   fastify.decorateRequest('access', null as any)
+  fastify.decorateRequest('authFailure', null)
 
-  fastify.addHook('onRequest', async (request) => {
-    if (open) {
-      request.principal = OPEN_MODE
-      request.access = ANY_OWNER
-      return
-    }
-    request.principal = { kind: 'anonymous', id: request.ip }
-    request.access = NOBODY
-    if (!isApiRequest(request)) return
-    const result = await authenticator.authenticate(request.headers.authorization)
+  function settle (request: FastifyRequest, result: AuthResult): void {
     if ('failure' in result) {
-      failures.set(request, result.failure)
+      request.authFailure = result.failure
       request.log.debug({ reason: result.failure }, 'request not authenticated')
       return
     }
     request.principal = result.principal
     request.access = result.access
-  })
+  }
 
-  fastify.addHook('preParsing', async (request: FastifyRequest, _reply: FastifyReply, payload) => {
-    const failure = failures.get(request)
-    if (failure !== undefined) throw unauthorized(failure)
-    return payload
-  })
-
-  fastify.addHook('preHandler', async (request) => {
-    const userId = (request.params as { user_id?: unknown } | undefined)?.user_id
-    if (typeof userId === 'string' && !mayActForUser(request.access, userId)) {
-      throw new AppError('forbidden', 'This token may not act for that user')
+  fastify.addHook('onRequest', function identify (request, _reply, done) {
+    if (open) {
+      request.principal = OPEN_MODE
+      request.access = ANY_OWNER
+      done()
+      return
     }
+    request.principal = { kind: 'anonymous', id: request.ip }
+    request.access = NOBODY
+    const result = authenticator.authenticate(request.headers.authorization)
+    if (!(result instanceof Promise)) {
+      settle(request, result)
+      done()
+      return
+    }
+    result.then((verified) => { settle(request, verified); done() }, done)
   })
 
-  fastify.decorate('requireAdmin', async (request: FastifyRequest) => {
+  fastify.addHook('preParsing', function refuseAnonymous (request, _reply, payload, done) {
+    if (request.authFailure !== null) done(unauthorized(request.authFailure))
+    else done(null, payload)
+  })
+
+  fastify.decorate('requireAdmin', function requireAdmin (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction) {
     // Runs in onRequest of the admin scope, before preParsing refuses the unauthenticated.
-    const failure = failures.get(request)
-    if (failure !== undefined) throw unauthorized(failure)
-    if (request.principal.kind !== 'admin') throw new AppError('forbidden', 'Admin API key required')
+    if (request.authFailure !== null) done(unauthorized(request.authFailure))
+    else if (request.principal.kind !== 'admin') done(new AppError('forbidden', 'Admin API key required'))
+    else done()
+  })
+
+  // Every route of the scope with a {user_id}: that user's token, or a service/admin key.
+  fastify.addHook('preHandler', function requireUser (request, _reply, done) {
+    const userId = (request.params as { user_id?: unknown } | undefined)?.user_id
+    if (typeof userId === 'string' && !mayActForUser(request.access, userId)) done(new AppError('forbidden', 'This token may not act for that user'))
+    else done()
   })
 }, { name: 'auth', dependencies: ['config'] })

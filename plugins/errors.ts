@@ -3,6 +3,13 @@
 import fp from 'fastify-plugin'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The 404 / 405 answer; the /v1 scope sets it as its own not-found handler, so its hooks run first. */
+    answerNotFound: (request: FastifyRequest, reply: FastifyReply) => FastifyReply
+  }
+}
 import { AppError, PROBLEM_TYPE_PREFIX, problemTable, type ProblemCode } from '../src/errors.js'
 import { isRedisUnavailable } from '../src/redis/unavailable.js'
 
@@ -72,11 +79,12 @@ function toProblem (err: FastifyError | AppError | Error, request: FastifyReques
 
 /**
  * For Fastify's `frameworkErrors` option. A malformed URL (`%ZZ`, an over-long parameter) is refused
- * before routing, so no hook runs: `headersFor` supplies what the hooks would have set.
+ * before routing, so no hook runs: `headers` are what the hooks would have set, and no-store (an
+ * error is never worth caching, whichever path it came from).
  */
-export function frameworkErrorHandler (headersFor: (request: FastifyRequest) => Record<string, string>) {
+export function frameworkErrorHandler (headers: Readonly<Record<string, string>>) {
   return function frameworkError (err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-    sendProblem(reply, problemFor('validation_failed', err.message, request.id), headersFor(request))
+    sendProblem(reply, problemFor('validation_failed', err.message, request.id), { ...headers, 'x-request-id': request.id, 'cache-control': 'no-store' })
   }
 }
 
@@ -99,7 +107,7 @@ export default fp(async function errors (fastify) {
     return sendProblem(reply, problem, headers)
   })
 
-  fastify.setNotFoundHandler(function notFound (request, reply) {
+  function answerNotFound (request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const path = request.url.split('?')[0] ?? '/'
     const allowed = METHODS.filter((m) => routes.find(m, path) !== null)
     if (allowed.length > 0) {
@@ -107,5 +115,7 @@ export default fp(async function errors (fastify) {
       return sendProblem(reply, problemFor('method_not_allowed', `${request.method} is not allowed here`, request.id), { allow: allow.join(', ') })
     }
     return sendProblem(reply, problemFor('not_found', `No route ${request.method} ${path}`, request.id))
-  })
+  }
+  fastify.decorate('answerNotFound', answerNotFound)
+  fastify.setNotFoundHandler(answerNotFound)
 }, { name: 'errors' })

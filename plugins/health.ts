@@ -31,9 +31,9 @@ export default fp(async function health (fastify) {
   fastify.addHook('preClose', async () => { lifecycle.shuttingDown = true })
   // While draining, every response closes its connection: an idle keep-alive connection would otherwise
   // hold close() open until keepAliveTimeout (72 s), far past SHUTDOWN_GRACE_MS.
-  fastify.addHook('onSend', async (_request, reply, payload) => {
+  fastify.addHook('onSend', function closeWhileDraining (_request, reply, payload, done) {
     if (lifecycle.shuttingDown) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 
   const client = fastify.redis.client

@@ -1,20 +1,27 @@
-// The shared Idempotency-Key mechanism for POST routes that create something:
-//   return await reply.idempotent(async (resourceId) => ({ status: 201, body, headers }))
-// Without the header the work runs with a fresh id. With it, the first 2xx response is replayed for
-// 24 h (same status and body, plus `idempotent-replayed: true`), and a different body gets 422.
-// Error responses are not stored: a retry after a fixable error does the work again.
+// Idempotency-Key (contract §1) for POST routes that create something.
+//   request.idempotencyClaim(): the key of this request as repositories take it (undefined without one).
+//     Requests under a session pass it to their script, which replays or records in the same atomic
+//     change (lua/includes/idempotency.lua).
+//   reply.idempotent(work): for creates outside any session (a session, a progress snapshot): reserves
+//     a resource id, runs the work with it, and replays the first 2xx response for 24 h.
+// Replays carry `idempotent-replayed: true`; the same key with another body gets 422.
 import fp from 'fastify-plugin'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { IdempotencyStore, type StoredResponse } from '../src/repositories/idempotency-store.js'
+import type { StoredResponse } from '../src/repositories/idempotency-store.js'
+import { idempotencyClaim, type IdempotencyClaim } from '../src/domain/idempotency.js'
 import { newId } from '../src/domain/ids.js'
-import { AppError } from '../src/errors.js'
-import { ANY_OWNER } from '../src/domain/access.js'
 import { principalLabel } from '../src/domain/principal.js'
+import { AppError } from '../src/errors.js'
 
 export type IdempotentWork = (resourceId: string) => Promise<StoredResponse>
 
 declare module 'fastify' {
-  interface FastifyReply { idempotent: (work: IdempotentWork) => Promise<FastifyReply> }
+  interface FastifyRequest { idempotencyClaim: () => IdempotencyClaim | undefined }
+  interface FastifyReply {
+    idempotent: (work: IdempotentWork) => Promise<FastifyReply>
+    /** Marks the response as the replay of an earlier request with the same key. */
+    replayed: () => FastifyReply
+  }
 }
 
 const REPLAYED_HEADERS = ['location', 'etag']
@@ -28,35 +35,34 @@ function send (reply: FastifyReply, response: StoredResponse): FastifyReply {
 }
 
 export default fp(async function idempotency (fastify) {
-  const records = new IdempotencyStore(fastify.redis)
+  const records = fastify.repos.idempotency
 
-  /** Whose data a stored response carries, so that erasing that user also erases the record. */
-  async function subjectOf (request: FastifyRequest, response: StoredResponse): Promise<string | undefined> {
-    if (response.userId !== undefined) return response.userId
-    const params = (request.params ?? {}) as { user_id?: string, id?: string }
-    if (params.user_id !== undefined) return params.user_id
-    if (params.id === undefined) return undefined
-    return (await fastify.repos.sessions.get(params.id, ANY_OWNER, false).catch(() => undefined))?.user_id
-  }
-
-  fastify.decorateReply('idempotent', async function idempotent (this: FastifyReply, work: IdempotentWork) {
-    const request = this.request
-    const key = request.headers['idempotency-key']
-    if (key === undefined) return send(this, await work(newId()))
+  fastify.decorateRequest('idempotencyClaim', function idempotencyClaimOf (this: FastifyRequest): IdempotencyClaim | undefined {
+    const key = this.headers['idempotency-key']
+    if (key === undefined) return undefined
     if (typeof key !== 'string' || key.length < 1 || key.length > 128) {
       throw new AppError('validation_failed', 'idempotency-key must be 1-128 characters', { errors: [{ path: 'headers/idempotency-key', message: 'must be 1-128 characters' }] })
     }
-    const scope = { principal: principalLabel(request.principal), operation: `${request.method} ${request.url.split('?')[0]}`, key }
-    const reservation = await records.reserve(scope, request.body, newId())
-    if (reservation.replay) return send(this.header('idempotent-replayed', 'true'), reservation.response)
+    return idempotencyClaim({ principal: principalLabel(this.principal), operation: `${this.method} ${this.url.split('?')[0]}`, key }, this.body)
+  })
+
+  fastify.decorateReply('replayed', function replayed (this: FastifyReply) {
+    return this.header('idempotent-replayed', 'true')
+  })
+
+  fastify.decorateReply('idempotent', async function idempotent (this: FastifyReply, work: IdempotentWork) {
+    const request = this.request
+    const claim = request.idempotencyClaim()
+    if (claim === undefined) return send(this, await work(newId()))
+    const reservation = await records.reserve(claim, newId())
+    if (reservation.replay) return send(this.replayed(), reservation.response)
     const response = await work(reservation.resourceId)
     if (response.status < 300) {
       // The work is done; if storing its response fails, a retry redoes it with the same id (no duplicate).
-      const userId = await subjectOf(request, response)
-      await records.complete(scope, reservation.fingerprint, { ...response, userId }).catch((err: Error) => {
+      await records.complete(claim, response).catch((err: Error) => {
         request.log.warn({ err: { message: err.message } }, 'could not store idempotent response')
       })
     }
     return send(this, response)
   })
-}, { name: 'idempotency', dependencies: ['redis', 'auth', 'repositories'] })
+}, { name: 'idempotency', dependencies: ['repositories', 'auth'] })

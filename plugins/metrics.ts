@@ -53,14 +53,16 @@ export default fp(async function metrics (fastify) {
   }
   fastify.decorate('metrics', decorated)
 
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', function observeRequest (request, reply, done) {
     const route = request.routeOptions.url
-    if (route === '/metrics') return
-    http.observe({
-      method: request.method,
-      route: route ?? 'unmatched',
-      status_class: `${Math.floor(reply.statusCode / 100)}xx`
-    }, reply.elapsedTime / 1000)
+    if (route !== '/metrics') {
+      http.observe({
+        method: request.method,
+        route: route ?? 'unmatched',
+        status_class: `${Math.floor(reply.statusCode / 100)}xx`
+      }, reply.elapsedTime / 1000)
+    }
+    done()
   })
 
   fastify.get('/metrics', {

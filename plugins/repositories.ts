@@ -1,43 +1,21 @@
-// The repositories routes reach data through. Routes never see ioredis.
+// The repositories routes reach data through (src/repositories/index.ts). Routes never see ioredis.
+// Work batched in the background (audit entries, rate-limit counts) is flushed when the app closes.
 import fp from 'fastify-plugin'
-import { SessionRepository } from '../src/repositories/session-repository.js'
-import { UserRepository } from '../src/repositories/user-repository.js'
-import { StepRepository } from '../src/repositories/step-repository.js'
-import { FinalizeRepository } from '../src/repositories/finalize-repository.js'
-import { NarrativeRepository } from '../src/repositories/narrative-repository.js'
-import { SceneRepository } from '../src/repositories/scene-repository.js'
-import { MessageRepository } from '../src/repositories/message-repository.js'
-import { UserProgressRepository } from '../src/repositories/user-progress-repository.js'
-import { AuditLog } from '../src/repositories/audit-log.js'
-
-export interface Repositories {
-  sessions: SessionRepository
-  users: UserRepository
-  steps: StepRepository
-  finalize: FinalizeRepository
-  narrative: NarrativeRepository
-  scenes: SceneRepository
-  messages: MessageRepository
-  userProgress: UserProgressRepository
-  audit: AuditLog
-}
+import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance { repos: Repositories }
 }
 
 export default fp(async function repositories (fastify) {
-  const { redis, config } = fastify
-  const sessions = new SessionRepository(redis, config.sessions)
-  fastify.decorate('repos', {
-    sessions,
-    users: new UserRepository(redis, sessions),
-    steps: new StepRepository(redis),
-    finalize: new FinalizeRepository(redis, config.sessions, sessions),
-    narrative: new NarrativeRepository(redis, config.sessions),
-    scenes: new SceneRepository(redis),
-    messages: new MessageRepository(redis, config.sessions),
-    userProgress: new UserProgressRepository(redis, config.sessions),
-    audit: new AuditLog(redis, config.auditRetentionSeconds)
+  const { log } = fastify
+  const repos = createRepositories(fastify.redis, fastify.config, {
+    auditFailed: (err, dropped) => log.error({ err: { message: err.message }, dropped }, 'could not append audit entries; keeping them for the next attempt'),
+    rateLimiterFailed: (err) => log.warn({ err: { message: err.message } }, 'rate limiter cannot reach Redis: limiting each instance on its own counts'),
+    rateLimiterRecovered: () => log.info('rate limiter reaches Redis again')
+  })
+  fastify.decorate('repos', repos)
+  fastify.addHook('onClose', async () => {
+    await closeRepositories(repos).catch((err: Error) => log.error({ err: { message: err.message } }, 'audit entries lost at shutdown'))
   })
 }, { name: 'repositories', dependencies: ['redis'] })

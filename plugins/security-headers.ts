@@ -1,20 +1,25 @@
-// Security headers for an API that serves JSON only (and Swagger UI under /docs, which sets its own CSP).
+// Security headers for an API that serves JSON only (Swagger UI under /docs sets its own CSP). A fixed
+// set written once per response; helmet computed the same headers per request through a middleware
+// chain (docs/decisions/0704-static-security-headers.md).
 import fp from 'fastify-plugin'
-import helmet from '@fastify/helmet'
 
-/** The contract's minimum (§1); helmet sets these and more. Responses that skip the hooks get these. */
-export const REQUIRED_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+/** Every response carries these (responses that skip the hooks — framework errors — get them too). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none';frame-ancestors 'none'"
+  'content-security-policy': "default-src 'none';frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'cross-origin-opener-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'x-dns-prefetch-control': 'off',
+  'x-download-options': 'noopen',
+  'x-permitted-cross-domain-policies': 'none',
+  'origin-agent-cluster': '?1'
 }
 
 export default fp(async function securityHeaders (fastify) {
-  await fastify.register(helmet, {
-    global: true,
-    contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] }, useDefaults: false },
-    frameguard: { action: 'deny' },
-    crossOriginResourcePolicy: { policy: 'same-origin' },
-    hsts: false // TLS terminates in front of the service; HSTS is the edge's to set.
+  fastify.addHook('onRequest', function securityHeaders (_request, reply, done) {
+    reply.headers(SECURITY_HEADERS)
+    done()
   })
 }, { name: 'security-headers' })

@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import { SessionParams, IfMatchHeader, IdempotencyKeyHeader, problems } from '../schemas/common.js'
 import { MakeChoiceBody, Choice, ChoiceList, HistoryQuery } from '../schemas/narrative.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
+import { newId } from '../src/domain/ids.js'
 
 const tags = ['narrative']
 
@@ -20,11 +21,9 @@ const choices: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 201: Choice, ...problems(400, 401, 404, 409, 412, 413, 415, 422, 429, 500, 503) }
     }
   }, async (request, reply) => {
-    const ifMatch = expectedVersion(request.headers['if-match'])
-    return await reply.idempotent(async (entryId) => {
-      const written = await repos.scenes.makeChoice(request.params.id, request.access, ifMatch, entryId, request.body)
-      return { status: 201, body: written.value, headers: { etag: etagOf(written.version) } }
-    })
+    const written = await repos.scenes.makeChoice(request.params.id, request.access, expectedVersion(request.headers['if-match']), newId(), request.body, request.idempotencyClaim())
+    if (written.replayed) reply.replayed()
+    return await reply.code(201).header('etag', etagOf(written.version)).send(written.value)
   })
 
   fastify.get('/sessions/:id/choices', {

@@ -15,8 +15,9 @@ const finalized: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: FinalizedPage, ...problems(400, 401, 403, 429, 500, 503) }
     }
   }, async (request) => {
-    const page = await repos.finalize.listFinalized(request.query.after, request.query.limit)
-    return { entries: page.entries, next_cursor: page.nextCursor }
+    const { after, cursor, limit } = request.query
+    const page = await repos.finalize.listFinalized({ after, cursor }, limit)
+    return { entries: page.items, next_cursor: page.nextCursor }
   })
 }
 

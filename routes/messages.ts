@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { SessionParams, IfMatchHeader, IdempotencyKeyHeader, problems } from '../schemas/common.js'
 import { CreateMessageBody, Message, MessageList, ListMessagesQuery } from '../schemas/message.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
-import { AppError } from '../src/errors.js'
+import { newId } from '../src/domain/ids.js'
 
 const tags = ['messages']
 
@@ -21,11 +21,9 @@ const messages: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 201: Message, ...problems(400, 401, 404, 409, 412, 413, 415, 422, 429, 500, 503) }
     }
   }, async (request, reply) => {
-    const ifMatch = expectedVersion(request.headers['if-match'])
-    return await reply.idempotent(async (messageId) => {
-      const written = await repos.messages.append(request.params.id, request.access, ifMatch, messageId, request.body)
-      return { status: 201, body: written.value, headers: { etag: etagOf(written.version) } }
-    })
+    const written = await repos.messages.append(request.params.id, request.access, expectedVersion(request.headers['if-match']), newId(), request.body, request.idempotencyClaim())
+    if (written.replayed) reply.replayed()
+    return await reply.code(201).header('etag', etagOf(written.version)).send(written.value)
   })
 
   fastify.get('/sessions/:id/messages', {
@@ -38,10 +36,7 @@ const messages: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const { after, cursor, order, limit } = request.query
-    if (after !== undefined && cursor !== undefined && after !== cursor) {
-      throw new AppError('validation_failed', 'after and cursor name the same position; give one', { errors: [{ path: 'querystring/cursor', message: 'differs from after' }] })
-    }
-    const page = await repos.messages.list(request.params.id, request.access, after ?? cursor, order, limit)
+    const page = await repos.messages.list(request.params.id, request.access, { cursor, afterId: after }, order, limit)
     return { messages: page.items, next_cursor: page.nextCursor }
   })
 

@@ -4,14 +4,9 @@ import { Type } from 'typebox'
 import { SessionParams, IfMatchHeader, problems } from '../schemas/common.js'
 import { StepParams, StepData, SaveStepResult, Step, StepList, ListStepsQuery } from '../schemas/steps.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
-import { decodeCursor, encodeCursor } from '../src/domain/cursor.js'
 
 const tags = ['steps']
 const ifMatch = Type.Object({ 'if-match': IfMatchHeader })
-
-interface StepCursor { after: number }
-const isStepCursor = (value: unknown): value is StepCursor =>
-  typeof value === 'object' && value !== null && Number.isInteger((value as StepCursor).after) && (value as StepCursor).after >= 1
 
 const steps: FastifyPluginAsyncTypebox = async (fastify) => {
   const { repos } = fastify
@@ -52,11 +47,8 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: StepList, ...problems(400, 401, 404, 429, 500, 503) }
     }
   }, async (request, reply) => {
-    const after = request.query.cursor === undefined ? 0 : decodeCursor(request.query.cursor, isStepCursor).after
-    const page = await repos.steps.list(request.params.id, request.access, after, request.query.limit)
-    const last = page.steps[page.steps.length - 1]
-    const nextCursor = page.hasMore && last !== undefined ? encodeCursor({ after: last.step }) : null
-    return await reply.header('etag', etagOf(page.version)).send({ steps: page.steps, progress: page.progress, next_cursor: nextCursor })
+    const { version, progress, page } = await repos.steps.list(request.params.id, request.access, request.query.cursor, request.query.limit)
+    return await reply.header('etag', etagOf(version)).send({ steps: page.items, progress, next_cursor: page.nextCursor })
   })
 
   fastify.delete('/sessions/:id/steps/:n', {

@@ -1,5 +1,5 @@
-// /v1/users/{user_id}/progress: user progress snapshots (contract §6). The user_id guard is the global
-// preHandler in plugins/auth. Not wrapped in fastify-plugin.
+// /v1/users/{user_id}/progress: user progress snapshots (contract §6). Another user's snapshots are
+// refused by the {user_id} guard of plugins/auth.ts (403). Not wrapped in fastify-plugin.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { UserParams, IdempotencyKeyHeader, problems } from '../schemas/common.js'
@@ -23,7 +23,8 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => await reply.idempotent(async (snapshotId) => ({
     status: 201,
     body: await repos.userProgress.add(request.params.user_id, snapshotId, request.body),
-    headers: {}
+    headers: {},
+    userId: request.params.user_id
   })))
 
   fastify.get('/users/:user_id/progress', {

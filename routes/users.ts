@@ -1,5 +1,5 @@
 // /v1/users/{user_id}/sessions: a user's live sessions, and erasure of everything of theirs.
-// Reaching another user's routes is refused by the user_id guard in plugins/auth.ts (403).
+// Another user's routes are refused by the {user_id} guard of plugins/auth.ts (403).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { UserParams, problems } from '../schemas/common.js'
 import { ListSessionsQuery, SessionList, ErasureResult } from '../schemas/session.js'
@@ -17,7 +17,10 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
       querystring: ListSessionsQuery,
       response: { 200: SessionList, ...problems(400, 401, 403, 429, 500, 503) }
     }
-  }, async (request) => await repos.users.listSessions(request.params.user_id, request.access, request.query))
+  }, async (request) => {
+    const page = await repos.users.listSessions(request.params.user_id, request.access, request.query)
+    return { sessions: page.items, next_cursor: page.nextCursor }
+  })
 
   fastify.delete('/users/:user_id/sessions', {
     schema: {

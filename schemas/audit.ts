@@ -3,8 +3,7 @@ import { Nullable, NextCursor, PageQuery, SessionId, Timestamp } from './common.
 
 export const AuditQuery = Type.Object({
   date: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'UTC day (YYYY-MM-DD); default today' })),
-  ...PageQuery,
-  cursor: Type.Optional(Type.String({ pattern: '^\\d{1,20}-\\d{1,20}$', description: 'Opaque cursor from next_cursor' }))
+  ...PageQuery
 }, { additionalProperties: false })
 export type AuditQuery = Static<typeof AuditQuery>
 
@@ -16,5 +15,6 @@ export const AuditEntry = Type.Object({
   session_id: Nullable(SessionId),
   request_id: Type.String()
 }, { additionalProperties: false })
+export type AuditEntry = Static<typeof AuditEntry>
 
 export const AuditPage = Type.Object({ entries: Type.Array(AuditEntry), next_cursor: NextCursor }, { additionalProperties: false })

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { SessionId, Timestamp, NextCursor } from './common.js'
+import { SessionId, Timestamp, NextCursor, PageQuery, STREAM_ID_PATTERN } from './common.js'
 import { SessionRef } from './session.js'
 import { ProgressRef } from './summary.js'
 
@@ -23,13 +23,11 @@ export const Finalized = Type.Object({
 }, { additionalProperties: false })
 export type Finalized = Static<typeof Finalized>
 
-/** A stream entry id such as 1700000000000-0. */
-const STREAM_ID_PATTERN = '^\\d{1,20}-\\d{1,20}$'
 export const StreamId = Type.String({ pattern: STREAM_ID_PATTERN, description: 'Redis Stream entry id' })
 
 export const FinalizedQuery = Type.Object({
-  after: Type.Optional(Type.String({ pattern: STREAM_ID_PATTERN, description: 'Entries after this stream id (exclusive); the previous page\'s next_cursor' })),
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 })
+  after: Type.Optional(Type.String({ pattern: STREAM_ID_PATTERN, description: 'Entries after this stream entry id (exclusive)' })),
+  ...PageQuery
 }, { additionalProperties: false })
 export type FinalizedQuery = Static<typeof FinalizedQuery>
 

@@ -1,17 +1,16 @@
 // Chat history (§7).
 import { Type, type Static } from 'typebox'
-import { JsonObject, Nullable, StringEnum, Timestamp, PageQuery } from './common.js'
+import { FreeObject, Nullable, StringEnum, Timestamp, PageQuery, NextCursor, ID_PATTERN, MESSAGE_CONTENT_MAX_CHARS } from './common.js'
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const
 
-const messageId = (description: string) => Type.String({ pattern: '^[A-Za-z0-9_-]{16,64}$', description })
-export const MessageId = messageId('A message id')
+export const MessageId = Type.String({ pattern: ID_PATTERN, description: 'A message id' })
 
 export const CreateMessageBody = Type.Object({
   role: StringEnum(MESSAGE_ROLES),
-  content: Type.String({ maxLength: 32_768 }),
+  content: Type.String({ maxLength: MESSAGE_CONTENT_MAX_CHARS }),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 128 })),
-  metadata: Type.Optional(JsonObject(16_384, { description: 'Free JSON object, at most 16 KiB serialized' }))
+  metadata: Type.Optional(FreeObject())
 }, { additionalProperties: false })
 export type CreateMessageBody = Static<typeof CreateMessageBody>
 
@@ -27,16 +26,15 @@ export const Message = Type.Object({
 export type Message = Static<typeof Message>
 
 export const ListMessagesQuery = Type.Object({
-  after: Type.Optional(messageId('Messages after this one in the listing order')),
-  cursor: Type.Optional(messageId('next_cursor of the previous page; the same as after')),
-  limit: PageQuery.limit,
+  after: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'Messages after this message id in the listing order' })),
+  ...PageQuery,
   order: StringEnum(['asc', 'desc'] as const, { default: 'asc', description: 'asc: oldest first; desc: newest first' })
 }, { additionalProperties: false })
 export type ListMessagesQuery = Static<typeof ListMessagesQuery>
 
 export const MessageList = Type.Object({
   messages: Type.Array(Message),
-  next_cursor: Nullable(Type.String({ description: 'The id of the page\'s last message; pass it as cursor (or after)' }))
+  next_cursor: NextCursor
 }, { additionalProperties: false })
 export type MessageList = Static<typeof MessageList>
 

@@ -1,6 +1,6 @@
 // Narrative: contexts (§6), scene history and choice history.
 import { Type, type Static } from 'typebox'
-import { JsonObject, Nullable, SessionId, Timestamp, PageQuery, NextCursor } from './common.js'
+import { JsonObject, FreeObject, Nullable, SessionId, Timestamp, PageQuery, NextCursor, ShortText, DOCUMENT_MAX_BYTES } from './common.js'
 
 export const ContextType = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'e.g. world_state, story_variables' })
 
@@ -8,7 +8,7 @@ export const NarrativeParams = Type.Object({ id: SessionId, context_type: Contex
 export type NarrativeParams = Static<typeof NarrativeParams>
 
 export const PutContextBody = Type.Object({
-  data: JsonObject(65_536, { description: 'The context, a JSON object of at most 64 KiB serialized' }),
+  data: JsonObject(DOCUMENT_MAX_BYTES, { description: 'The context, a JSON object of at most 64 KiB serialized' }),
   ttl_seconds: Type.Optional(Type.Integer({
     minimum: 1,
     maximum: 315_360_000,
@@ -33,7 +33,7 @@ export const NarrativeContexts = Type.Object({
 }, { additionalProperties: false })
 export type NarrativeContexts = Static<typeof NarrativeContexts>
 
-const NarrativeId = Type.String({ minLength: 1, maxLength: 256 })
+const NarrativeId = ShortText
 
 export const EnterSceneBody = Type.Object({ scene_id: NarrativeId }, { additionalProperties: false })
 export type EnterSceneBody = Static<typeof EnterSceneBody>
@@ -53,7 +53,7 @@ export const MakeChoiceBody = Type.Object({
   scene_id: NarrativeId,
   choice_id: NarrativeId,
   label: Type.Optional(Type.String({ maxLength: 1024 })),
-  data: Type.Optional(JsonObject(16_384, { description: 'Free JSON object, at most 16 KiB serialized' }))
+  data: Type.Optional(FreeObject())
 }, { additionalProperties: false })
 export type MakeChoiceBody = Static<typeof MakeChoiceBody>
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import {
-  StringEnum, Nullable, JsonObject, SessionId, UserId, WorkspaceId, Timestamp, PageQuery, NextCursor
+  StringEnum, Nullable, JsonObject, FreeObject, SessionId, UserId, WorkspaceId, Timestamp, PageQuery, NextCursor, METADATA_MAX_BYTES, SHORT_TEXT_MAX_CHARS
 } from './common.js'
 
 export const SESSION_KINDS = ['generic', 'onboarding', 'narrative', 'chat'] as const
@@ -10,8 +10,8 @@ export const SAFETY_LEVELS = ['none', 'low', 'moderate', 'high', 'crisis'] as co
 export const SessionKind = StringEnum(SESSION_KINDS)
 export const SessionState = StringEnum(SESSION_STATES)
 export const SafetyLevel = StringEnum(SAFETY_LEVELS)
-export const TherapeuticGoals = Type.Array(Type.String({ maxLength: 256 }), { maxItems: 32 })
-export const Metadata = JsonObject(16_384, { description: 'Free JSON object, at most 16 KiB serialized' })
+export const TherapeuticGoals = Type.Array(Type.String({ maxLength: SHORT_TEXT_MAX_CHARS }), { maxItems: 32 })
+export const Metadata = FreeObject()
 export const TtlSeconds = Type.Integer({ minimum: 60, maximum: 2_592_000 })
 
 export const Session = Type.Object({
@@ -54,7 +54,7 @@ export const PatchSessionBody = Type.Object({
   state: Type.Optional(SessionState),
   safety_level: Type.Optional(SafetyLevel),
   therapeutic_goals: Type.Optional(TherapeuticGoals),
-  metadata: Type.Optional(Nullable(JsonObject(16_384, { description: 'RFC 7396 merge patch applied to metadata' }))),
+  metadata: Type.Optional(Nullable(JsonObject(METADATA_MAX_BYTES, { description: 'RFC 7396 merge patch applied to metadata' }))),
   ttl_seconds: Type.Optional(TtlSeconds)
 }, { additionalProperties: false, minProperties: 1 })
 export type PatchSessionBody = Static<typeof PatchSessionBody>

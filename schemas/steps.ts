@@ -1,8 +1,6 @@
 import { Type, type Static } from 'typebox'
-import { JsonObject, SessionId, NextCursor, PageQuery } from './common.js'
+import { JsonObject, SessionId, NextCursor, PageQuery, DOCUMENT_MAX_BYTES } from './common.js'
 import { ProgressRef, SavedStep } from './summary.js'
-
-export const STEP_MAX_BYTES = 65_536
 
 /** n is checked against 1..100 here and against the session's own total_steps in the script. */
 export const StepParams = Type.Object({
@@ -11,7 +9,7 @@ export const StepParams = Type.Object({
 }, { additionalProperties: false })
 export type StepParams = Static<typeof StepParams>
 
-export const StepData = JsonObject(STEP_MAX_BYTES, { description: 'The step\'s data: a JSON object, at most 64 KiB serialized' })
+export const StepData = JsonObject(DOCUMENT_MAX_BYTES, { description: 'The step\'s data: a JSON object, at most 64 KiB serialized' })
 
 /** One saved step: the same shape the session summary lists. */
 export const Step = SavedStep

@@ -18,21 +18,25 @@ export const SavedStep = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
   saved_at: Nullable(Timestamp)
 })
+export type SavedStep = Static<typeof SavedStep>
 
-export const NarrativeContext = Type.Object({
+/** A narrative context as the summary lists it (keyed by its context_type). */
+export const SummaryContext = Type.Object({
   data: Type.Record(Type.String(), Type.Unknown()),
   updated_at: Nullable(Timestamp),
   expires_at: Nullable(Timestamp)
 })
+export type SummaryContext = Static<typeof SummaryContext>
 
 export const SessionSummary = Type.Object({
   session: SessionRef,
   progress: ProgressRef,
   steps: Type.Array(SavedStep),
-  narrative: Type.Record(Type.String(), NarrativeContext),
+  narrative: Type.Record(Type.String(), SummaryContext),
   counts: Type.Object({
     scenes: Type.Integer({ minimum: 0 }),
     choices: Type.Integer({ minimum: 0 }),
     messages: Type.Integer({ minimum: 0 })
   })
 })
+export type SessionSummary = Static<typeof SessionSummary>

@@ -1,13 +1,13 @@
 // User progress snapshots (§6).
 import { Type, type Static } from 'typebox'
-import { UserId, Timestamp, PageQuery, NextCursor } from './common.js'
+import { UserId, Timestamp, PageQuery, NextCursor, ShortText } from './common.js'
 
 const Metrics = Type.Record(Type.String({ pattern: '^[A-Za-z0-9_.:-]{1,64}$' }), Type.Number(), {
   maxProperties: 100,
   additionalProperties: false,
   description: 'Metric name (1-64 chars of [A-Za-z0-9_.:-]) → number'
 })
-const Skills = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), { maxItems: 100 })
+const Skills = Type.Array(ShortText, { maxItems: 100 })
 const Milestones = Type.Integer({ minimum: 0, maximum: 1_000_000_000 })
 
 export const CreateSnapshotBody = Type.Object({

@@ -1,13 +1,14 @@
 // buildApp(config): the Fastify instance with the TypeBox provider; plugins, then routes, in a visible order.
-import Fastify, { LogController, type FastifyInstance } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
 import validation from '../plugins/validation.js'
 import errors, { frameworkErrorHandler } from '../plugins/errors.js'
-import requestContext, { contextHeaders, requestIdFor } from '../plugins/request-context.js'
-import securityHeaders, { REQUIRED_SECURITY_HEADERS } from '../plugins/security-headers.js'
+import requestContext, { requestIdFor } from '../plugins/request-context.js'
+import securityHeaders, { SECURITY_HEADERS } from '../plugins/security-headers.js'
+import noStore from '../plugins/no-store.js'
 import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
@@ -37,6 +38,8 @@ export interface BuildOptions {
   connectRedis?: boolean
   /** A pino destination stream for the logs (tests capture them). */
   logStream?: NodeJS.WritableStream
+  /** More routes inside the /v1 scope, passing every /v1 hook (tests). */
+  apiRoutes?: FastifyPluginAsync
 }
 
 /** Log redaction: credentials and message content never reach the log (contract §12). */
@@ -68,10 +71,10 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // While draining, requests on open keep-alive connections are served (with connection: close), and
     // /health/ready answers 503 through app.lifecycle; Fastify's shortcut would answer a non-problem 503.
     return503OnClosing: false,
-    frameworkErrors: frameworkErrorHandler((request) => ({ ...contextHeaders(request), ...REQUIRED_SECURITY_HEADERS }))
+    frameworkErrors: frameworkErrorHandler(SECURITY_HEADERS)
   }).withTypeProvider<TypeBoxTypeProvider>()
 
-  // Cross-cutting plugins first, each wrapped with fastify-plugin so it applies everywhere.
+  // Plugins that apply everywhere, each wrapped with fastify-plugin.
   await app.register(configPlugin, { config })
   await app.register(validation)
   await app.register(errors)
@@ -83,14 +86,19 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
   await app.register(repositories)
   await app.register(health)
-  await app.register(auth)
-  // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
-  await app.register(rateLimit)
-  await app.register(audit)
-  await app.register(idempotency)
 
-  // Routes, each an encapsulated plugin under /v1.
+  // The API: everything under /v1, with the concerns of an API request as hooks of this scope only.
+  // The router decides what is an API request: ops endpoints never pass these hooks, and unknown /v1
+  // paths do (through the scope's own not-found handler).
   await app.register(async (v1) => {
+    await v1.register(noStore)
+    await v1.register(auth)
+    // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
+    await v1.register(rateLimit)
+    await v1.register(audit)
+    await v1.register(idempotency)
+    v1.setNotFoundHandler(app.answerNotFound)
+
     await v1.register(sessionRoutes)
     await v1.register(userRoutes)
     await v1.register(stepRoutes)
@@ -101,8 +109,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(choiceRoutes)
     await v1.register(messageRoutes)
     await v1.register(userProgressRoutes)
+    if (options.apiRoutes !== undefined) await v1.register(options.apiRoutes)
     await v1.register(async (admin) => {
-      admin.addHook('onRequest', app.requireAdmin)
+      admin.addHook('onRequest', v1.requireAdmin)
       await admin.register(finalizedRoutes)
       await admin.register(auditRoutes)
     }, { prefix: '/admin' })

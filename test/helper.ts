@@ -12,6 +12,9 @@ import { startEmbeddedRedis, type EmbeddedRedis } from '../src/redis/embedded-se
 import { loadConfig, type Config } from '../src/config.js'
 import { buildApp, type BuildOptions } from '../src/app.js'
 import { createKeys, type Keys } from '../src/redis/keys.js'
+import { createRedisClient } from '../src/redis/client.js'
+import { RedisStore } from '../src/redis/store.js'
+import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
 import { SignJWT } from 'jose'
 
 let server: Promise<EmbeddedRedis> | undefined
@@ -54,8 +57,8 @@ export interface TestApp {
   keys: Keys
   /** A separate raw client for looking at what is in Redis. */
   redis: Redis
-  /** Every key this test's app has written (SCAN over its prefix); rate-limit counters and the audit
-   * trail, which any request may leave behind, only with `{ bookkeeping: true }`. */
+  /** Every key this test's app has written (SCAN over its prefix); rate-limit counters, the audit trail
+   * and the slots' expiry indexes, which sessions share, only with `{ bookkeeping: true }`. */
   allKeys: (options?: { bookkeeping?: boolean }) => Promise<string[]>
 }
 
@@ -64,10 +67,10 @@ export interface TestBuildOptions extends BuildOptions {
   extraRoutes?: FastifyPluginAsync
 }
 
-/** Builds the app on the test file's Redis with a fresh key prefix; extra env overrides defaults. */
-export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: TestBuildOptions = {}): Promise<TestApp> {
+/** A config on the test file's Redis with a fresh key prefix (KEY_ENV); extra env overrides defaults. */
+async function testConfig (env: Record<string, string>): Promise<Config> {
   const redisServer = await testRedis()
-  const config = loadConfig({
+  return loadConfig({
     REDIS_URL: redisServer.url,
     KEY_ENV: `t${randomBytes(6).toString('hex')}`,
     LOG_LEVEL: 'silent',
@@ -75,16 +78,15 @@ export async function buildTestApp (test: Tap, env: Record<string, string> = {},
     RATE_LIMIT_MAX: '1000000',
     ...env
   })
-  const app = await buildApp(config, options)
-  if (options.extraRoutes !== undefined) await app.register(options.extraRoutes, { prefix: '/v1' })
-  await app.ready()
-  const redis = new Redis(redisServer.url, { lazyConnect: false, maxRetriesPerRequest: 1 })
+}
+
+const BOOKKEEPING = /^global:[^:]+:[^:]+:(ratelimit|audit|expiry):/
+
+/** A raw client for looking at what is in Redis, and the SCAN of one key prefix. */
+function inspector (test: Tap, config: Config): Pick<TestApp, 'redis' | 'keys' | 'allKeys'> {
+  const redis = new Redis(config.redis.url!, { lazyConnect: false, maxRetriesPerRequest: 1 })
+  test.teardown(() => redis.disconnect())
   const keys = createKeys(config.keys)
-  test.teardown(async () => {
-    await app.close()
-    redis.disconnect()
-  })
-  const bookkeeping = /^global:[^:]+:[^:]+:(ratelimit|audit):/
   const allKeys = async (options: { bookkeeping?: boolean } = {}): Promise<string[]> => {
     const found: string[] = []
     let cursor = '0'
@@ -93,9 +95,37 @@ export async function buildTestApp (test: Tap, env: Record<string, string> = {},
       cursor = next
       found.push(...batch)
     } while (cursor !== '0')
-    return found.filter((key) => options.bookkeeping === true || !bookkeeping.test(key)).sort()
+    return found.filter((key) => options.bookkeeping === true || !BOOKKEEPING.test(key)).sort()
   }
-  return { app, config, keys, redis, allKeys }
+  return { redis, keys, allKeys }
+}
+
+/** Builds the app on the test file's Redis with a fresh key prefix; extra env overrides defaults. */
+export async function buildTestApp (test: Tap, env: Record<string, string> = {}, options: TestBuildOptions = {}): Promise<TestApp> {
+  const config = await testConfig(env)
+  const app = await buildApp(config, { ...options, apiRoutes: options.extraRoutes })
+  await app.ready()
+  test.teardown(async () => { await app.close() })
+  return { app, config, ...inspector(test, config) }
+}
+
+export interface TestStore extends Pick<TestApp, 'config' | 'keys' | 'redis' | 'allKeys'> {
+  store: RedisStore
+  repos: Repositories
+}
+
+/** The repositories alone on the test file's Redis, with a fresh key prefix: no Fastify. */
+export async function buildTestStore (test: Tap, env: Record<string, string> = {}): Promise<TestStore> {
+  const config = await testConfig(env)
+  const client = createRedisClient(config.redis)
+  await client.connect()
+  const store = new RedisStore(client, createKeys(config.keys))
+  const repos = createRepositories(store, config)
+  test.teardown(async () => {
+    await closeRepositories(repos)
+    client.disconnect()
+  })
+  return { config, store, repos, ...inspector(test, config) }
 }
 
 export function json<T = any> (response: LightMyRequestResponse): T {

@@ -1,7 +1,8 @@
-// Session states the tests of things under a session need.
+// Session states the tests of things under a session need, reached through the API.
 import type { FastifyInstance } from 'fastify'
 import type { Redis } from 'ioredis'
 import type { Keys } from '../src/redis/keys.js'
+import { decodeEvent, type SessionEvent } from '../src/domain/events.js'
 
 /** Moves a session to `state` through PATCH (the state machine applies). */
 export async function patchState (app: FastifyInstance, sessionId: string, state: string): Promise<void> {
@@ -9,12 +10,18 @@ export async function patchState (app: FastifyInstance, sessionId: string, state
   if (response.statusCode !== 200) throw new Error(`PATCH state ${state} failed: ${response.statusCode} ${response.body}`)
 }
 
-/** Marks a session finalized with the raw client: finalize is not on this branch yet (switch to POST …/finalize once it is). */
-export async function markFinalized (redis: Redis, keys: Keys, sessionId: string): Promise<void> {
-  await redis.hset(keys.session(sessionId), 'state', 'completed', 'completed_at', String(Date.now()))
+/** Finalizes a session through POST …/finalize (missing steps allowed); it must be in a writable state. */
+export async function finalizeSession (app: FastifyInstance, sessionId: string): Promise<void> {
+  const response = await app.inject({ method: 'POST', url: `/v1/sessions/${sessionId}/finalize`, payload: { allow_incomplete: true } })
+  if (response.statusCode !== 200) throw new Error(`finalize failed: ${response.statusCode} ${response.body}`)
 }
 
 /** The session's version as stored (read without sliding or bumping anything). */
 export async function storedVersion (redis: Redis, keys: Keys, sessionId: string): Promise<number> {
   return Number(await redis.hget(keys.session(sessionId), 'version'))
+}
+
+/** The session's event log as the event streams will serve it (decoded from Redis, oldest first). */
+export async function storedEvents (redis: Redis, keys: Keys, sessionId: string): Promise<SessionEvent[]> {
+  return (await redis.lrange(keys.events(sessionId), 0, -1)).map((encoded) => decodeEvent(sessionId, encoded))
 }

@@ -1,6 +1,8 @@
 // Bearer credentials → who is calling. Pure: no I/O, no Fastify. API keys are compared in constant
 // time (both sides hashed first, so neither the content nor the length of a key leaks through timing);
-// JWTs are verified with jose against the configured secret or public key, `exp` required.
+// JWTs are verified with jose against the configured secret or public key (imported once), `exp`
+// required. A verified JWT is remembered until its `exp` (bounded cache), so a repeated token costs a
+// map lookup instead of a signature check (docs/decisions/0703-verified-token-cache.md).
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTHeaderParameters } from 'jose'
 import { publicKeyAlgorithm, type Config } from '../config.js'
@@ -16,13 +18,16 @@ export type AuthFailure = 'missing_token' | 'malformed_header' | 'unknown_key' |
 export type AuthResult = Authenticated | { failure: AuthFailure }
 
 export interface Authenticator {
-  authenticate: (authorization: string | undefined) => Promise<AuthResult>
+  /** Synchronous for API keys and remembered JWTs; a promise when a JWT's signature must be checked. */
+  authenticate: (authorization: string | undefined) => AuthResult | Promise<AuthResult>
 }
 
 /** Seconds of clock skew tolerated on exp / nbf / iat. */
 export const JWT_CLOCK_TOLERANCE_S = 5
 /** Longer bearer values are refused before any work is done on them. */
 export const MAX_TOKEN_LENGTH = 8192
+/** Verified JWTs remembered at most (the oldest is forgotten first). */
+export const TOKEN_CACHE_SIZE = 10_000
 
 const BEARER = /^Bearer +([\x21-\x7e]+) *$/i
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
@@ -40,10 +45,12 @@ function keyEntries (config: Config['auth']): KeyEntry[] {
   ]
 }
 
-interface JwtVerifier { algorithms: string[], keyFor: (header: JWTHeaderParameters) => Uint8Array | CryptoKey }
+interface JwtVerifier { algorithms: string[], keyFor: (header: JWTHeaderParameters) => CryptoKey }
 
 async function jwtVerifier (config: Config['auth']): Promise<JwtVerifier | undefined> {
-  const secret = config.jwtSecret === undefined ? undefined : new TextEncoder().encode(config.jwtSecret)
+  const secret = config.jwtSecret === undefined
+    ? undefined
+    : await crypto.subtle.importKey('raw', new TextEncoder().encode(config.jwtSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify'])
   let publicKey: { algorithm: string, key: CryptoKey } | undefined
   if (config.jwtPublicKey !== undefined) {
     const algorithm = publicKeyAlgorithm(config.jwtPublicKey)
@@ -62,9 +69,29 @@ async function jwtVerifier (config: Config['auth']): Promise<JwtVerifier | undef
   }
 }
 
-export async function createAuthenticator (config: Config['auth']): Promise<Authenticator> {
+/** Verified JWTs by token, each until its exp (ms); insertion order makes the oldest the first evicted. */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { authenticated: Authenticated, expiresAtMs: number }>()
+  constructor (private readonly size: number) {}
+
+  get (token: string, nowMs: number): Authenticated | undefined {
+    const entry = this.entries.get(token)
+    if (entry === undefined) return undefined
+    if (entry.expiresAtMs > nowMs) return entry.authenticated
+    this.entries.delete(token)
+    return undefined
+  }
+
+  set (token: string, authenticated: Authenticated, expiresAtMs: number): void {
+    if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!)
+    this.entries.set(token, { authenticated, expiresAtMs })
+  }
+}
+
+export async function createAuthenticator (config: Config['auth'], cacheSize: number = TOKEN_CACHE_SIZE): Promise<Authenticator> {
   const keys = keyEntries(config)
   const jwt = await jwtVerifier(config)
+  const verified = new VerifiedTokens(cacheSize)
 
   function matchKey (token: string): Authenticated | undefined {
     const presented = digest(token)
@@ -88,21 +115,26 @@ export async function createAuthenticator (config: Config['auth']): Promise<Auth
       const sub = payload.sub
       // An empty sub would read as "any owner" to the session scripts: refuse anything not a user id.
       if (typeof sub !== 'string' || !SUBJECT.test(sub)) return { failure: 'invalid_subject' }
-      return { principal: { kind: 'user', id: sub }, access: { kind: 'user', userId: sub } }
+      const authenticated: Authenticated = { principal: { kind: 'user', id: sub }, access: { kind: 'user', userId: sub } }
+      // Remembered until exp itself (not exp + clock tolerance): never accepted later than jose would.
+      verified.set(token, authenticated, payload.exp! * 1000)
+      return authenticated
     } catch (err) {
       return { failure: err instanceof joseErrors.JWTExpired ? 'expired_jwt' : 'invalid_jwt' }
     }
   }
 
   return {
-    async authenticate (authorization) {
+    authenticate (authorization) {
       if (authorization === undefined || authorization === '') return { failure: 'missing_token' }
       if (authorization.length > MAX_TOKEN_LENGTH + 16) return { failure: 'malformed_header' }
       const token = BEARER.exec(authorization)?.[1]
       if (token === undefined) return { failure: 'malformed_header' }
+      const remembered = verified.get(token, Date.now())
+      if (remembered !== undefined) return remembered
       const key = matchKey(token)
       if (key !== undefined) return key
-      if (jwt !== undefined && JWT_SHAPE.test(token)) return await verifyJwt(token, jwt)
+      if (jwt !== undefined && JWT_SHAPE.test(token)) return verifyJwt(token, jwt)
       return { failure: 'unknown_key' }
     }
   }

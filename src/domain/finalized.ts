@@ -3,7 +3,8 @@ import type { Finalized } from '../../schemas/finalize.js'
 import type { SessionRecord } from './session-record.js'
 import { sessionFromRecord } from './session-record.js'
 import { computeProgress } from './progress.js'
-import { liveNarrative, stepsFromHash } from './summary.js'
+import { liveNarrative } from './summary.js'
+import { stepsFromList } from './steps.js'
 import { isoFromMs } from './time.js'
 
 /** The session as complete-finalize leaves it: completed at finalizedAtMs, one version on, retained. */
@@ -20,14 +21,15 @@ export function completedRecord (record: SessionRecord, finalizedAtMs: number, r
 
 export interface FinalizeInput {
   record: SessionRecord
-  steps: Record<string, string>
+  /** The stored steps list (element n-1 is step n, '' when not saved). */
+  steps: readonly string[]
   narrative: Record<string, string>
   finalizedAtMs: number
   retentionSeconds: number
 }
 
 export function buildFinalized ({ record, steps, narrative, finalizedAtMs, retentionSeconds }: FinalizeInput): Finalized {
-  const saved = stepsFromHash(steps)
+  const saved = stepsFromList(steps)
   const narrativeData = Object.entries(liveNarrative(narrative, finalizedAtMs)).map(([type, context]) => [type, context.data])
   const session = sessionFromRecord(completedRecord(record, finalizedAtMs, retentionSeconds))
   const progressUpdatedAt = record.progress_updated_at === undefined || record.progress_updated_at === '' ? null : Number(record.progress_updated_at)

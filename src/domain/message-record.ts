@@ -1,7 +1,12 @@
-// Stored chat messages ↔ the API's Message. Pure. message_docs hash field <id> →
-// {"id","seq","created_at":<ms>,"role","content","name","metadata"}.
-import type { Message } from '../../schemas/message.js'
+// Stored chat messages ↔ the API's Message. Pure. The messages list holds
+// {"id","seq","created_at":<ms>,"role","content"[,"name"][,"metadata"]} (absent name/metadata read as null).
+import type { Message, CreateMessageBody } from '../../schemas/message.js'
 import { isoFromMs } from './time.js'
+
+/** The fields of a new message the script stores after its id, seq and created_at (a JSON object). */
+export function storedMessageFields (body: CreateMessageBody): string {
+  return JSON.stringify({ role: body.role, content: body.content, name: body.name, metadata: body.metadata })
+}
 
 export function messageFromStored (raw: string): Message {
   const stored = JSON.parse(raw) as Omit<Message, 'created_at'> & { created_at: number }

@@ -1,20 +1,15 @@
 // Onboarding progress (contract §4), computed from the set of saved step numbers. Pure.
+import type { Progress } from '../../schemas/summary.js'
 import { isoFromMs } from './time.js'
 
-export interface Progress {
-  completed: number
-  total: number
-  percent: number
-  completed_steps: number[]
-  next_step: number | null
-  updated_at: string | null
-}
+export type { Progress }
 
 export function computeProgress (savedSteps: Iterable<number>, total: number, updatedAtMs: number | null): Progress {
   const completedSteps = [...new Set(savedSteps)].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b)
+  const saved = new Set(completedSteps)
   let next: number | null = null
   for (let n = 1; n <= total; n++) {
-    if (!completedSteps.includes(n)) { next = n; break }
+    if (!saved.has(n)) { next = n; break }
   }
   return {
     completed: completedSteps.length,

@@ -4,15 +4,14 @@ import type { Session, PatchSessionBody } from '../../schemas/session.js'
 import { applyStateChange } from './session-state.js'
 import { mergePatch } from './merge-patch.js'
 import { AppError } from '../errors.js'
+import { changeEvent, type ChangeEvent } from './events.js'
 
-export const METADATA_MAX_BYTES = 16_384
-
-export interface SessionEvent { type: string, data: Record<string, unknown> }
+import { METADATA_MAX_BYTES } from '../../schemas/common.js'
 
 export interface PatchPlan {
   /** Stored hash fields to set (strings, as Redis keeps them); empty when the PATCH changes nothing. */
   fields: Record<string, string>
-  events: SessionEvent[]
+  events: ChangeEvent[]
 }
 
 const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
@@ -49,10 +48,10 @@ export function planPatch (current: Session, patch: PatchSessionBody): PatchPlan
 
   const changed = Object.keys(fields)
   if (changed.length === 0) return { fields, events: [] }
-  const events: SessionEvent[] = [{ type: 'session.updated', data: { changed } }]
+  const events: ChangeEvent[] = [changeEvent('session.updated', { changed })]
   if (outcome.changed) {
-    events.push({ type: 'session.state_changed', data: { from: current.state, to: outcome.state } })
-    if (outcome.state === 'paused') events.push({ type: 'session.paused', data: { reason: outcome.pausedForSafety ? 'safety' : 'requested' } })
+    events.push(changeEvent('session.state_changed', { from: current.state, to: outcome.state }))
+    if (outcome.state === 'paused') events.push(changeEvent('session.paused', { reason: outcome.pausedForSafety ? 'safety' : 'requested' }))
   }
   return { fields, events }
 }

@@ -2,53 +2,98 @@
 //   <scope>:<system>:<environment>:<type>:{<identifier>}:v<version>[:<suffix>]
 // The identifier is a hash tag so all keys of one session (or one user, or one day) share a Cluster slot.
 import { createHash } from 'node:crypto'
+import clusterKeySlot from 'cluster-key-slot'
 
 export type KeyScope = 'session' | 'user' | 'global'
 
 export interface KeySettings { system: string, env: string }
 
-/** Keys of one session, in the fixed order every session Lua script receives them (see lua/includes/session.lua). */
+/**
+ * The keys every session script receives, in this order (the Lua constants K_SESSION, K_STEPS … are
+ * generated from this list by the script loader). `expiry` and `changes` are not the session's own
+ * keys: the slot's expiry index and the session's change channel, both in the session's slot.
+ */
 export const SESSION_KEY_TYPES = [
-  'session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'message_docs', 'events', 'finalized'
+  'session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'events', 'finalized', 'idempotency', 'expiry', 'changes'
 ] as const
 export type SessionKeyType = typeof SESSION_KEY_TYPES[number]
 
-const KEY_VERSION = 1
+/** The keys that hold a session's data and are deleted with it (everything but `expiry` and `changes`). */
+export const SESSION_DATA_KEY_TYPES = SESSION_KEY_TYPES.filter((type) => type !== 'expiry' && type !== 'changes')
+
+/** Version 2: steps, messages and events became lists (docs/decisions/0700-storage-layout-v2.md). */
+const KEY_VERSION = 2
+const SLOTS = 16_384
+
+export const slotOf = (key: string): number => clusterKeySlot(key)
+
+let slotTags: string[] | undefined
+/** A short string that hashes to `slot`: a key tagged with it lives in that Cluster slot. */
+export function slotTag (slot: number): string {
+  if (slotTags === undefined) {
+    const tags = new Array<string>(SLOTS)
+    let missing = SLOTS
+    for (let i = 0; missing > 0; i++) {
+      const candidate = i.toString(36)
+      const s = clusterKeySlot(candidate)
+      if (tags[s] === undefined) { tags[s] = candidate; missing-- }
+    }
+    slotTags = tags
+  }
+  return slotTags[slot]!
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 export function createKeys ({ system, env }: KeySettings) {
   const build = (scope: KeyScope, type: string, identifier: string, suffix?: string): string =>
     `${scope}:${system}:${env}:${type}:{${identifier}}:v${KEY_VERSION}${suffix === undefined ? '' : `:${suffix}`}`
 
   /** User ids never appear in key names: only this digest of them (no personal data in keys). */
-  const userHash = (userId: string): string =>
-    createHash('sha256').update(`${system}\u0000${userId}`).digest('hex').slice(0, 32)
+  const userHash = (userId: string): string => sha256Hex(`${system}\u0000${userId}`).slice(0, 32)
 
-  const sessionKey = (type: SessionKeyType) => (sessionId: string): string => build('session', type, sessionId)
+  /** The slot's expiry index: session ids by the time they expire, in the same slot as the sessions. */
+  const expiryIndex = (slot: number): string => build('global', 'expiry', slotTag(slot))
+
+  const sessionKey = (type: SessionKeyType, sessionId: string): string =>
+    type === 'expiry' ? expiryIndex(slotOf(sessionId)) : build('session', type, sessionId)
 
   return {
-    session: sessionKey('session'),
-    steps: sessionKey('steps'),
-    narrative: sessionKey('narrative'),
-    scenes: sessionKey('scenes'),
-    choices: sessionKey('choices'),
-    messages: sessionKey('messages'),
-    messageDocs: sessionKey('message_docs'),
-    events: sessionKey('events'),
-    finalized: sessionKey('finalized'),
-    /** Every key of a session, in SESSION_KEY_TYPES order. */
-    sessionKeys: (sessionId: string): string[] => SESSION_KEY_TYPES.map((type) => build('session', type, sessionId)),
+    session: (sessionId: string): string => sessionKey('session', sessionId),
+    steps: (sessionId: string): string => sessionKey('steps', sessionId),
+    narrative: (sessionId: string): string => sessionKey('narrative', sessionId),
+    scenes: (sessionId: string): string => sessionKey('scenes', sessionId),
+    choices: (sessionId: string): string => sessionKey('choices', sessionId),
+    messages: (sessionId: string): string => sessionKey('messages', sessionId),
+    events: (sessionId: string): string => sessionKey('events', sessionId),
+    finalized: (sessionId: string): string => sessionKey('finalized', sessionId),
+    /** Idempotency-Key records of requests under this session (deleted and expired with it). */
+    sessionIdempotency: (sessionId: string): string => sessionKey('idempotency', sessionId),
+    /** The Pub/Sub channel every change of the session is announced on (carries its hash tag). */
+    changes: (sessionId: string): string => sessionKey('changes', sessionId),
+    /** Every key a session script receives, in SESSION_KEY_TYPES order. */
+    sessionKeys: (sessionId: string): string[] => SESSION_KEY_TYPES.map((type) => sessionKey(type, sessionId)),
+    /** The session hash key is `prefix + id + suffix` (for scripts that read sessions they find in an index). */
+    sessionHashParts: (): [prefix: string, suffix: string] => {
+      const [prefix, suffix] = build('session', 'session', '\u0000').split('\u0000')
+      return [prefix!, suffix!]
+    },
+    expiryIndex,
+    /** Every expiry index (one per Cluster slot). */
+    expiryIndexes: (): string[] => Array.from({ length: SLOTS }, (_, slot) => expiryIndex(slot)),
 
     userHash,
     userSessions: (userId: string): string => build('user', 'sessions', userHash(userId)),
-    userSessionDeadlines: (userId: string): string => build('user', 'session_deadlines', userHash(userId)),
     userProgress: (userId: string): string => build('user', 'progress', userHash(userId)),
     /** Progress snapshot documents by id; kept and erased together with userProgress (same hash tag). */
     userProgressDocs: (userId: string): string => build('user', 'progress_docs', userHash(userId)),
     /** Idempotency records whose stored responses carry this user's data (deleted on erasure). */
     userIdempotency: (userId: string): string => build('user', 'idempotency', userHash(userId)),
 
+    /** An Idempotency-Key record outside any session, by the digest of (principal, operation, key). */
     idempotency: (scopeDigest: string): string => build('global', 'idempotency', scopeDigest),
-    rateLimit: (principalDigest: string, window: number): string => build('global', 'ratelimit', principalDigest, String(window)),
+    /** A rate-limit counter; the subject (user id, key name, IP) appears only as a digest. */
+    rateLimit: (subject: string, window: number): string => build('global', 'ratelimit', sha256Hex(subject).slice(0, 32), String(window)),
     audit: (utcDate: string): string => build('global', 'audit', utcDate),
     stats: (utcDate: string): string => build('global', 'stats', utcDate),
     finalizedStream: (): string => build('global', 'finalized', 'stream'),
@@ -59,3 +104,6 @@ export function createKeys ({ system, env }: KeySettings) {
 }
 
 export type Keys = ReturnType<typeof createKeys>
+
+/** SHA-256 hex of text: digests inside key names (idempotency scopes) are made with this. */
+export const keyDigest = (text: string, length = 40): string => sha256Hex(text).slice(0, length)

@@ -1,42 +1,339 @@
-// Lua script loader in the BullMQ style: each script is lua/<name>-<numberOfKeys>.lua with a header
-// listing KEYS, ARGV and return codes; `-- @include "x"` pulls in lua/includes/x.lua. defineCommand is
-// called once per client, which also gives EVALSHA with a transparent fallback to EVAL on NOSCRIPT.
-import { readdirSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { join } from 'node:path'
-import type { RedisClient } from './client.js'
+// The one door to Lua, in the BullMQ `Scripts` style: each script has one typed method that builds
+// its keys and arguments from named fields and decodes its reply into named fields. Repositories call
+// these methods; nothing else packs ARGV by position or reads a reply by index.
+import type { Keys } from './keys.js'
+import { SESSION_KEY_TYPES } from './keys.js'
+import type { LuaConstants } from './script-loader.js'
+import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
+import type { ChangeEvent } from '../domain/events.js'
+import { EVENTS_RETAINED } from '../domain/events.js'
+import { SLIDE_MAX_LAG_MS } from '../domain/ttl.js'
+import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
+import type { SessionRecord } from '../domain/session-record.js'
 
-export interface ScriptDefinition { name: string, numberOfKeys: number, lua: string }
+export type ScriptArg = string | number
 
-const luaDir = fileURLToPath(new URL('./lua/', import.meta.url))
-const INCLUDE = /^--\s*@include\s+"([a-z0-9-]+)"\s*$/gm
+/** Every script in lua/, by the name its file gives it (test/redis/scripts.test.ts holds the two together). */
+export const SCRIPT_NAMES = [
+  'createSession', 'readSession', 'updateSession', 'deleteSession', 'readSummary',
+  'saveStep', 'deleteStep', 'readStep', 'readSteps', 'readProgress',
+  'putNarrative', 'readNarrative', 'deleteNarrative',
+  'enterScene', 'makeChoice', 'readHistory',
+  'appendMessage', 'readMessages', 'clearMessages',
+  'prepareFinalize', 'completeFinalize', 'settleFinalizedPublish',
+  'indexUserSession', 'listUserSessions',
+  'rateLimit', 'appendAudit', 'appendFinalized',
+  'addProgressSnapshot', 'readProgressSnapshots',
+  'reserveIdempotency', 'completeIdempotency'
+] as const
+export type ScriptName = typeof SCRIPT_NAMES[number]
 
-function expandIncludes (source: string, seen: Set<string> = new Set()): string {
-  return source.replace(INCLUDE, (_line, name: string) => {
-    if (seen.has(name)) return ''
-    seen.add(name)
-    return expandIncludes(readFileSync(join(luaDir, 'includes', `${name}.lua`), 'utf8'), seen)
-  })
+/** Runs a defined script; RedisStore times it and classifies transport failures. */
+export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
+
+/** Options that change the generated Lua. */
+export interface ScriptOptions {
+  /** PUBLISH, or SPUBLISH on a Redis ≥ 7 Cluster (sharded Pub/Sub: the message stays on the session's shard). */
+  publishCommand: 'PUBLISH' | 'SPUBLISH'
 }
 
-/** `save-step-9.lua` → { name: 'saveStep', numberOfKeys: 9 } */
-export function loadScriptDefinitions (dir: string = luaDir): ScriptDefinition[] {
-  return readdirSync(dir)
-    .filter((file) => file.endsWith('.lua'))
-    .map((file) => {
-      const match = /^([a-z0-9-]+?)-(\d+)\.lua$/.exec(file)
-      if (match === null) throw new Error(`Lua script ${file} must be named <name>-<numberOfKeys>.lua`)
-      const name = match[1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
-      return { name, numberOfKeys: Number(match[2]), lua: expandIncludes(readFileSync(join(dir, file), 'utf8')) }
-    })
-}
-
-let cached: ScriptDefinition[] | undefined
-
-export function defineScripts (client: RedisClient): Set<string> {
-  cached ??= loadScriptDefinitions()
-  for (const script of cached) {
-    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+/** The facts the scripts share with TypeScript, declared as Lua constants by the "constants" include. */
+export function luaConstants (options: ScriptOptions): LuaConstants {
+  return {
+    ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
+    ...luaErrorConstants(),
+    EVENTS_RETAINED,
+    SLIDE_MAX_LAG_MS,
+    IDEMPOTENCY_TTL_MS,
+    /** A session's idempotency hash is pruned of lapsed records once it holds more than this. */
+    IDEMPOTENCY_PRUNE_ABOVE: 64,
+    PUBLISH_COMMAND: options.publishCommand
   }
-  return new Set(cached.map((s) => s.name))
+}
+
+// ---- reply decoding helpers (the only place replies are read by position) ----
+
+const str = (value: unknown): string => (value === null || value === undefined ? '' : String(value))
+
+function flatRecord (flat: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!Array.isArray(flat)) return out
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = String(flat[i + 1])
+  return out
+}
+
+const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map(str) : [])
+
+/** Who may be reached: '' for any owner (service and admin keys), else the user id that must own the session. */
+export type Owner = string
+
+/** The head every step script answers with: what progress is computed from. */
+export interface StepState {
+  version: number
+  totalSteps: number
+  progressUpdatedAtMs: number | null
+  /** Hex bitmap of saved steps (bit n-1 = step n). */
+  stepsSaved: string
+}
+
+function stepState (reply: unknown[]): StepState {
+  const updatedAt = str(reply[3])
+  return { version: Number(reply[1]), totalSteps: Number(reply[2]), progressUpdatedAtMs: updatedAt === '' ? null : Number(updatedAt), stepsSaved: str(reply[4]) }
+}
+
+/** A write that appended something: what is stored, the session version after it, and whether this call stored it. */
+export interface Appended { stored: string, version: number, replayed: boolean }
+
+const appended = (reply: unknown[]): Appended => ({ stored: str(reply[1]), version: Number(reply[2]), replayed: reply[0] === 1 })
+
+const claimArgs = (claim: IdempotencyClaim | undefined): [string, string] => [claim?.digest ?? '', claim?.fingerprint ?? '']
+
+export interface CreateSessionInput {
+  userId: string
+  workspaceId: string
+  kind: string
+  state: string
+  safetyLevel: string
+  /** Stored text (JSON). */
+  therapeuticGoals: string
+  totalSteps: number
+  /** Stored text (JSON). */
+  metadata: string
+  ttlSeconds: number
+  maxLifetimeSeconds: number
+  schemaVersion: number
+  created: ChangeEvent<'session.created'>
+}
+
+export interface SummaryRead {
+  record: SessionRecord
+  /** Stored steps by position (element n-1 is step n, '' when not saved). */
+  steps: string[]
+  narrative: Record<string, string>
+  counts: { scenes: number, choices: number, messages: number }
+  nowMs: number
+}
+
+export type FinalizePrepared =
+  | { finalized: false, record: SessionRecord, steps: string[], narrative: Record<string, string>, nowMs: number }
+  | { finalized: true, stored: string, leaseTaken: boolean }
+
+export interface UserSessionsPage { records: SessionRecord[], more: boolean, position: [ms: number, id: string] | null }
+
+export interface AuditRow { atMs: number, principal: string, action: string, status: number, sessionId: string, requestId: string }
+
+export class Scripts {
+  constructor (
+    private readonly run: ScriptRunner,
+    private readonly keys: Keys
+  ) {}
+
+  private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
+    return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+  }
+
+  private async plain (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown[]> {
+    return unwrapScriptReply(await this.run(name, keys, args))
+  }
+
+  // ---- sessions ----
+
+  async createSession (id: string, input: CreateSessionInput): Promise<{ created: boolean, record: SessionRecord }> {
+    const reply = await this.session('createSession', id, [
+      id, input.userId, input.workspaceId, input.kind, input.state, input.safetyLevel, input.therapeuticGoals,
+      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, JSON.stringify(input.created.data)
+    ])
+    return { created: reply[0] === 0, record: flatRecord(reply[1]) }
+  }
+
+  async readSession (id: string, input: { owner: Owner, touch: boolean }): Promise<SessionRecord> {
+    return flatRecord((await this.session('readSession', id, [input.owner, input.touch ? '1' : '0']))[1])
+  }
+
+  /** Compare-and-set of a planned PATCH; throws StaleWriteError when the session moved past expectedVersion. */
+  async updateSession (id: string, input: { owner: Owner, expectedVersion: number, ifMatch: string, events: ChangeEvent[], fields: Record<string, string> }): Promise<SessionRecord> {
+    const args: ScriptArg[] = [input.owner, input.expectedVersion, input.ifMatch, input.events.length]
+    for (const event of input.events) args.push(event.type, JSON.stringify(event.data))
+    for (const [field, value] of Object.entries(input.fields)) args.push(field, value)
+    return flatRecord((await this.session('updateSession', id, args))[1])
+  }
+
+  async deleteSession (id: string, input: { owner: Owner, ifMatch: string }): Promise<{ userId: string }> {
+    return { userId: str((await this.session('deleteSession', id, [input.owner, input.ifMatch]))[1]) }
+  }
+
+  async readSummary (id: string, input: { owner: Owner, touch: boolean }): Promise<SummaryRead> {
+    const reply = await this.session('readSummary', id, [input.owner, input.touch ? '1' : '0'])
+    return {
+      record: flatRecord(reply[1]),
+      steps: strings(reply[2]),
+      narrative: flatRecord(reply[3]),
+      counts: { scenes: Number(reply[4]), choices: Number(reply[5]), messages: Number(reply[6]) },
+      nowMs: Number(reply[7])
+    }
+  }
+
+  // ---- steps ----
+
+  async saveStep (id: string, input: { owner: Owner, ifMatch: string, step: number, data: string }): Promise<StepState & { savedAtMs: number }> {
+    const reply = await this.session('saveStep', id, [input.owner, input.ifMatch, input.step, input.data])
+    return { ...stepState(reply), savedAtMs: Number(reply[5]) }
+  }
+
+  async deleteStep (id: string, input: { owner: Owner, ifMatch: string, step: number }): Promise<StepState> {
+    return stepState(await this.session('deleteStep', id, [input.owner, input.ifMatch, input.step]))
+  }
+
+  async readStep (id: string, input: { owner: Owner, step: number }): Promise<StepState & { stored: string }> {
+    const reply = await this.session('readStep', id, [input.owner, input.step])
+    return { ...stepState(reply), stored: str(reply[5]) }
+  }
+
+  async readSteps (id: string, input: { owner: Owner, after: number, limit: number }): Promise<StepState & { steps: Array<[step: number, stored: string]>, more: boolean }> {
+    const reply = await this.session('readSteps', id, [input.owner, input.after, input.limit])
+    const flat = strings(reply[5])
+    const steps: Array<[number, string]> = []
+    for (let i = 0; i + 1 < flat.length; i += 2) steps.push([Number(flat[i]), flat[i + 1]!])
+    return { ...stepState(reply), steps, more: reply[6] === 1 }
+  }
+
+  async readProgress (id: string, input: { owner: Owner }): Promise<StepState> {
+    return stepState(await this.session('readProgress', id, [input.owner]))
+  }
+
+  // ---- narrative ----
+
+  async putNarrative (id: string, input: { owner: Owner, ifMatch: string, contextType: string, data: string, ttlSeconds: number }): Promise<{ stored: string, version: number }> {
+    const reply = await this.session('putNarrative', id, [input.owner, input.ifMatch, input.contextType, input.data, input.ttlSeconds])
+    return { stored: str(reply[1]), version: Number(reply[2]) }
+  }
+
+  /** Live contexts by type ('' reads them all; one named context that is not live is not_found). */
+  async readNarrative (id: string, input: { owner: Owner, contextType: string }): Promise<{ contexts: Record<string, string>, sessionExpiresAtMs: number }> {
+    const reply = await this.session('readNarrative', id, [input.owner, input.contextType])
+    return { contexts: flatRecord(reply[1]), sessionExpiresAtMs: Number(reply[2]) }
+  }
+
+  async deleteNarrative (id: string, input: { owner: Owner, ifMatch: string, contextType: string }): Promise<{ deleted: number, version: number }> {
+    const reply = await this.session('deleteNarrative', id, [input.owner, input.ifMatch, input.contextType])
+    return { deleted: Number(reply[1]), version: Number(reply[2]) }
+  }
+
+  // ---- scenes and choices ----
+
+  async enterScene (id: string, input: { owner: Owner, ifMatch: string, entryId: string, sceneId: string, fields: string, keep: number, claim?: IdempotencyClaim }): Promise<Appended> {
+    return appended(await this.session('enterScene', id, [
+      input.owner, input.ifMatch, input.entryId, input.sceneId, input.fields, input.keep, ...claimArgs(input.claim)
+    ]))
+  }
+
+  async makeChoice (id: string, input: { owner: Owner, ifMatch: string, entryId: string, sceneId: string, choiceId: string, fields: string, keep: number, claim?: IdempotencyClaim }): Promise<Appended> {
+    return appended(await this.session('makeChoice', id, [
+      input.owner, input.ifMatch, input.entryId, input.sceneId, input.choiceId, input.fields, input.keep, ...claimArgs(input.claim)
+    ]))
+  }
+
+  async readHistory (id: string, input: { owner: Owner, history: 'scenes' | 'choices', from: number | null, limit: number }): Promise<{ entries: string[], more: boolean }> {
+    const reply = await this.session('readHistory', id, [input.owner, input.history, input.from ?? '', input.limit])
+    return { entries: strings(reply[1]), more: reply[2] === 1 }
+  }
+
+  // ---- messages ----
+
+  async appendMessage (id: string, input: { owner: Owner, ifMatch: string, messageId: string, fields: string, role: string, keep: number, claim?: IdempotencyClaim }): Promise<Appended> {
+    return appended(await this.session('appendMessage', id, [
+      input.owner, input.ifMatch, input.messageId, input.fields, input.role, input.keep, ...claimArgs(input.claim)
+    ]))
+  }
+
+  /** A page after a seq, or after a message id (the `after` alias), in the given order. */
+  async readMessages (id: string, input: { owner: Owner, afterSeq: number | null, afterId: string | null, order: 'asc' | 'desc', limit: number }): Promise<{ messages: string[], more: boolean }> {
+    const reply = await this.session('readMessages', id, [input.owner, input.afterSeq ?? '', input.afterId ?? '', input.order, input.limit])
+    return { messages: strings(reply[1]), more: reply[2] === 1 }
+  }
+
+  async clearMessages (id: string, input: { owner: Owner, ifMatch: string }): Promise<{ cleared: number, version: number }> {
+    const reply = await this.session('clearMessages', id, [input.owner, input.ifMatch])
+    return { cleared: Number(reply[1]), version: Number(reply[2]) }
+  }
+
+  // ---- finalize ----
+
+  async prepareFinalize (id: string, input: { owner: Owner, ifMatch: string, leaseMs: number }): Promise<FinalizePrepared> {
+    const reply = await this.session('prepareFinalize', id, [input.owner, input.ifMatch, input.leaseMs])
+    if (reply[0] === 1) return { finalized: true, stored: str(reply[1]), leaseTaken: reply[2] === 1 }
+    return { finalized: false, record: flatRecord(reply[1]), steps: strings(reply[2]), narrative: flatRecord(reply[3]), nowMs: Number(reply[4]) }
+  }
+
+  /** Compare-and-set of a built result; throws StaleWriteError when the session moved past expectedVersion. */
+  async completeFinalize (id: string, input: { owner: Owner, expectedVersion: number, finalizedAtMs: number, retentionMs: number, result: string, event: ChangeEvent<'session.finalized'>, leaseMs: number }): Promise<{ completed: true } | { completed: false, stored: string }> {
+    const reply = await this.session('completeFinalize', id, [
+      input.owner, input.expectedVersion, input.finalizedAtMs, input.retentionMs, input.result, JSON.stringify(input.event.data), input.leaseMs
+    ])
+    return reply[0] === 0 ? { completed: true } : { completed: false, stored: str(reply[1]) }
+  }
+
+  async settleFinalizedPublish (id: string, outcome: 'published' | 'released'): Promise<void> {
+    await this.session('settleFinalizedPublish', id, [outcome])
+  }
+
+  // ---- users ----
+
+  async indexUserSession (userId: string, input: { sessionId: string, createdAtMs: number, keepUntilMs: number }): Promise<void> {
+    await this.plain('indexUserSession', [this.keys.userSessions(userId)], [input.sessionId, input.createdAtMs, input.keepUntilMs])
+  }
+
+  /** One page of the user's sessions read in one script (standalone and Sentinel only: see the script). */
+  async listUserSessions (userId: string, input: { owner: Owner, after: [number, string] | null, limit: number, state: string, kind: string, budget: number }): Promise<UserSessionsPage> {
+    const [prefix, suffix] = this.keys.sessionHashParts()
+    const reply = await this.plain('listUserSessions', [this.keys.userSessions(userId)], [
+      prefix, suffix, input.owner, input.after?.[0] ?? '', input.after?.[1] ?? '', input.limit, input.state, input.kind, input.budget
+    ])
+    const at = str(reply[3])
+    return {
+      records: (reply[1] as unknown[]).map(flatRecord),
+      more: reply[2] === 1,
+      position: at === '' ? null : [Number(at), str(reply[4])]
+    }
+  }
+
+  // ---- global ----
+
+  /** Adds `add` requests to the subject's counter of `window`; the total every instance counted. */
+  async rateLimit (subject: string, window: number, input: { add: number, windowMs: number }): Promise<number> {
+    return Number((await this.plain('rateLimit', [this.keys.rateLimit(subject, window)], [input.add, input.windowMs]))[0])
+  }
+
+  async appendAudit (utcDate: string, input: { retentionSeconds: number, rows: AuditRow[] }): Promise<void> {
+    const args: ScriptArg[] = [input.retentionSeconds]
+    for (const row of input.rows) args.push(row.atMs, row.principal, row.action, row.status, row.sessionId, row.requestId)
+    await this.plain('appendAudit', [this.keys.audit(utcDate)], args)
+  }
+
+  async appendFinalized (input: { maxLength: number, retentionMs: number, sessionId: string, finalizedAt: string, result: string }): Promise<void> {
+    await this.plain('appendFinalized', [this.keys.finalizedStream()], [input.maxLength, input.retentionMs, input.sessionId, input.finalizedAt, input.result])
+  }
+
+  async addProgressSnapshot (userId: string, input: { snapshotId: string, fields: string, retentionMs: number, schemaVersion: number }): Promise<{ stored: string, replayed: boolean }> {
+    const reply = await this.plain('addProgressSnapshot', [this.keys.userProgress(userId), this.keys.userProgressDocs(userId)],
+      [input.snapshotId, input.fields, input.retentionMs, input.schemaVersion])
+    return { stored: str(reply[1]), replayed: reply[0] === 1 }
+  }
+
+  async readProgressSnapshots (userId: string, input: { retentionMs: number, limit: number, after: [number, string] | null }): Promise<{ snapshots: string[], more: boolean }> {
+    const reply = await this.plain('readProgressSnapshots', [this.keys.userProgress(userId), this.keys.userProgressDocs(userId)],
+      [input.retentionMs, input.limit, input.after?.[0] ?? '', input.after?.[1] ?? ''])
+    return { snapshots: strings(reply[1]).filter((s) => s !== ''), more: reply[2] === 1 }
+  }
+
+  /** Reserves a global Idempotency-Key record (requests outside any session). */
+  async reserveIdempotency (claim: IdempotencyClaim, candidateId: string): Promise<{ state: 'new' | 'unfinished', resourceId: string } | { state: 'finished', resourceId: string, response: string }> {
+    const reply = await this.plain('reserveIdempotency', [this.keys.idempotency(claim.digest)], [claim.fingerprint, candidateId, IDEMPOTENCY_TTL_MS])
+    if (reply[0] === 1) return { state: 'finished', resourceId: str(reply[1]), response: str(reply[2]) }
+    return { state: reply[0] === 0 ? 'new' : 'unfinished', resourceId: str(reply[1]) }
+  }
+
+  async completeIdempotency (claim: IdempotencyClaim, response: string): Promise<boolean> {
+    return (await this.plain('completeIdempotency', [this.keys.idempotency(claim.digest)], [claim.fingerprint, response]))[0] === 1
+  }
 }

@@ -1,26 +1,33 @@
-// What repositories talk to: the client, the key builder, the Lua scripts, and one place where every
-// Redis call is timed for metrics and its failures are classified (unavailable → 503, else a bug).
+// What repositories talk to: the key builder, the typed scripts, and one place where every Redis call
+// is timed for metrics and its failures are classified (unavailable → 503, else a bug).
+import { Cluster } from 'ioredis'
 import type { RedisClient } from './client.js'
 import type { Keys } from './keys.js'
-import { defineScripts } from './scripts.js'
-import { unwrapScriptReply } from './script-errors.js'
+import { defineScripts } from './script-loader.js'
+import { Scripts, luaConstants, type ScriptArg, type ScriptName, type ScriptOptions } from './scripts.js'
 import { isRedisUnavailable } from './unavailable.js'
 import { AppError, RedisUnavailableError } from '../errors.js'
 
 /** Called after every Redis operation with its name, duration and outcome. */
 export type RedisObserver = (operation: string, seconds: number, failed: boolean) => void
 
-export type ScriptArg = string | number
+type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>
 
 export class RedisStore {
-  private readonly scripts: Set<string>
+  readonly scripts: Scripts
+  /** On a Cluster a script reaches one slot only; repositories read across slots command by command. */
+  readonly isCluster: boolean
+  private readonly defined: Set<string>
 
   constructor (
     readonly client: RedisClient,
     readonly keys: Keys,
-    private readonly observe: RedisObserver = () => {}
+    private readonly observe: RedisObserver = () => {},
+    options: Partial<ScriptOptions> = {}
   ) {
-    this.scripts = defineScripts(client)
+    this.isCluster = client instanceof Cluster
+    this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }))
+    this.scripts = new Scripts(async (name, keys, args) => await this.runScript(name, keys, args), keys)
   }
 
   /** Runs one Redis operation: timed, and with transport failures turned into RedisUnavailableError. */
@@ -39,19 +46,9 @@ export class RedisStore {
     }
   }
 
-  /** Runs a Lua script by name; a negative status becomes its typed domain error. */
-  async run (script: string, keys: readonly string[], args: readonly ScriptArg[] = []): Promise<unknown[]> {
-    if (!this.scripts.has(script)) throw new Error(`unknown Lua script ${script}`)
-    const reply = await this.call(script, async (client) =>
-      await (client as unknown as Record<string, (...a: ScriptArg[]) => Promise<unknown>>)[script]!(...keys, ...args))
-    return unwrapScriptReply(reply)
+  private async runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    if (!this.defined.has(name)) throw new Error(`no Lua script named ${name}`)
+    const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
+    return await this.call(name, async (client) => await command.call(client, ...keys, ...args))
   }
-}
-
-/** A flat [field, value, field, value …] reply → record. */
-export function recordFromFlat (flat: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (!Array.isArray(flat)) return out
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = String(flat[i + 1])
-  return out
 }

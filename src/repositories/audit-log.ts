@@ -1,7 +1,13 @@
 // The audit trail of changes (contract §9): one Redis Stream per UTC day, kept AUDIT_RETENTION_SECONDS
-// after its last entry. Entries are ordered by their stream id, which is also the page cursor.
+// after its last entry. Recording never waits for Redis: entries are queued and appended in batches
+// (at most every FLUSH_MS, one script call per day), so a change costs no round trip for its audit
+// entry. What a crash can lose: the entries of its last FLUSH_MS; close() flushes on shutdown
+// (docs/decisions/0702-batched-audit-and-rate-limits.md).
 import type { RedisStore } from '../redis/store.js'
+import type { AuditRow } from '../redis/scripts.js'
+import type { AuditEntry } from '../../schemas/audit.js'
 import { isoFromMs, utcDate } from '../domain/time.js'
+import { decodeCursor, pageOf, type Page } from '../domain/page.js'
 
 export interface AuditRecord {
   /** "service:<key name>", "admin:<key name>" or "user:<sub>". */
@@ -13,16 +19,13 @@ export interface AuditRecord {
   requestId: string
 }
 
-export interface AuditEntry {
-  at: string
-  principal: string
-  action: string
-  status: number
-  session_id: string | null
-  request_id: string
+export interface AuditLogOptions {
+  /** Longest an entry waits in memory before it is appended. */
+  flushMs?: number
+  /** Entries kept in memory while Redis is unreachable; older ones are dropped (and reported). */
+  maxQueued?: number
+  onError?: (err: Error, dropped: number) => void
 }
-
-export interface AuditPage { entries: AuditEntry[], next_cursor: string | null }
 
 type StreamEntry = [id: string, fields: string[]]
 
@@ -30,7 +33,7 @@ function entryFrom ([id, flat]: StreamEntry): AuditEntry {
   const fields: Record<string, string> = {}
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
   return {
-    at: isoFromMs(Number(id.split('-')[0]))!,
+    at: isoFromMs(Number(fields.at ?? id.split('-')[0]))!,
     principal: fields.principal ?? '',
     action: fields.action ?? '',
     status: Number(fields.status),
@@ -40,24 +43,71 @@ function entryFrom ([id, flat]: StreamEntry): AuditEntry {
 }
 
 export class AuditLog {
+  private queue: AuditRow[] = []
+  private timer: NodeJS.Timeout | undefined
+  private flushing: Promise<void> | undefined
+  private readonly flushMs: number
+  private readonly maxQueued: number
+
   constructor (
     private readonly store: RedisStore,
-    private readonly retentionSeconds: number
-  ) {}
-
-  async record (record: AuditRecord, nowMs: number = Date.now()): Promise<void> {
-    await this.store.run('appendAudit', [this.store.keys.audit(utcDate(nowMs))], [
-      this.retentionSeconds, record.principal, record.action, record.status, record.sessionId ?? '', record.requestId
-    ])
+    private readonly retentionSeconds: number,
+    private readonly options: AuditLogOptions = {}
+  ) {
+    this.flushMs = options.flushMs ?? 100
+    this.maxQueued = options.maxQueued ?? 100_000
   }
 
-  /** One page of a day's trail, oldest first; `cursor` is the last stream id of the previous page. */
-  async list (date: string, cursor: string | undefined, limit: number): Promise<AuditPage> {
+  /** Queues an entry; it reaches Redis within flushMs. */
+  record (record: AuditRecord, nowMs: number = Date.now()): void {
+    this.queue.push({ atMs: nowMs, principal: record.principal, action: record.action, status: record.status, sessionId: record.sessionId ?? '', requestId: record.requestId })
+    this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush() }, this.flushMs).unref()
+  }
+
+  /** Appends everything queued so far (waits for a flush already under way first). */
+  async flush (): Promise<void> {
+    while (this.flushing !== undefined) await this.flushing
+    if (this.queue.length === 0) return
+    const batch = this.queue
+    this.queue = []
+    this.flushing = this.append(batch).finally(() => { this.flushing = undefined })
+    await this.flushing
+  }
+
+  private async append (batch: AuditRow[]): Promise<void> {
+    const byDay = new Map<string, AuditRow[]>()
+    for (const row of batch) {
+      const day = utcDate(row.atMs)
+      byDay.set(day, [...(byDay.get(day) ?? []), row])
+    }
+    const results = await Promise.allSettled([...byDay].map(async ([day, rows]) =>
+      await this.store.scripts.appendAudit(day, { retentionSeconds: this.retentionSeconds, rows })))
+    const failed = [...byDay.values()].filter((_, i) => results[i]!.status === 'rejected').flat()
+    if (failed.length === 0) return
+    // Keep what failed for the next flush, oldest first, within the cap.
+    this.queue = [...failed, ...this.queue]
+    const dropped = Math.max(0, this.queue.length - this.maxQueued)
+    if (dropped > 0) this.queue.splice(0, dropped)
+    this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush() }, this.flushMs).unref()
+    const reason = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as Error
+    this.options.onError?.(reason, dropped)
+  }
+
+  /** Flushes what is queued and stops the timer (on shutdown). */
+  async close (): Promise<void> {
+    clearTimeout(this.timer)
+    this.timer = undefined
+    await this.flush()
+  }
+
+  /** One page of a day's trail, oldest first. This instance's queued entries are appended first. */
+  async list (date: string, cursor: string | undefined, limit: number): Promise<Page<AuditEntry>> {
+    await this.flush()
     const key = this.store.keys.audit(date)
-    const start = cursor === undefined ? '-' : `(${cursor}`
+    const after = cursor === undefined ? undefined : decodeCursor('audit', cursor)
     const found = await this.store.call('readAudit', async (client) =>
-      await client.xrange(key, start, '+', 'COUNT', limit + 1)) as StreamEntry[]
-    const page = found.slice(0, limit)
-    return { entries: page.map(entryFrom), next_cursor: found.length > limit ? page[page.length - 1]![0] : null }
+      await client.xrange(key, after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit + 1)) as StreamEntry[]
+    const { items, nextCursor } = pageOf('audit', found.slice(0, limit), found.length > limit, (last) => last[0])
+    return { items: items.map(entryFrom), nextCursor }
   }
 }

@@ -3,20 +3,14 @@
 import type { RedisStore } from '../redis/store.js'
 import type { ProgressSnapshot, CreateSnapshotBody } from '../../schemas/user-progress.js'
 import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-snapshot-record.js'
-import { decodeCursor, encodeCursor, isTimeIdPosition } from '../domain/cursor.js'
-import { storedItems, type Page } from './results.js'
+import { decodeCursor, pageOf, type Page, type TimeIdPosition } from '../domain/page.js'
 import type { Config } from '../config.js'
-
 
 export class UserProgressRepository {
   constructor (
     private readonly store: RedisStore,
     private readonly settings: Pick<Config['sessions'], 'progressRetentionSeconds'>
   ) {}
-
-  private keysOf (userId: string): string[] {
-    return [this.store.keys.userProgress(userId), this.store.keys.userProgressDocs(userId)]
-  }
 
   private get retentionMs (): number {
     return this.settings.progressRetentionSeconds * 1000
@@ -30,18 +24,15 @@ export class UserProgressRepository {
       skills_developed: body.skills_developed ?? [],
       milestones_achieved: body.milestones_achieved ?? 0
     })
-    const reply = await this.store.run('addProgressSnapshot', this.keysOf(userId), [snapshotId, fields, this.retentionMs, SNAPSHOT_SCHEMA_VERSION])
-    return snapshotFromStored(String(reply[1]))
+    const added = await this.store.scripts.addProgressSnapshot(userId, { snapshotId, fields, retentionMs: this.retentionMs, schemaVersion: SNAPSHOT_SCHEMA_VERSION })
+    return snapshotFromStored(added.stored)
   }
 
-  /** Newest first; the cursor is the last snapshot's (created_at, id). */
+  /** Newest first; the cursor holds the last snapshot's (created_at, id). */
   async list (userId: string, cursor: string | undefined, limit: number): Promise<Page<ProgressSnapshot>> {
-    const from = cursor === undefined ? undefined : decodeCursor(cursor, isTimeIdPosition)
-    const reply = await this.store.run('readProgressSnapshots', this.keysOf(userId),
-      [this.retentionMs, limit, from?.[0] ?? '', from?.[1] ?? ''])
-    const items = storedItems(reply[1]).map(snapshotFromStored)
-    const last = items.at(-1)
-    return { items, nextCursor: reply[2] === 1 && last !== undefined ? encodeCursor([Date.parse(last.created_at), last.id]) : null }
+    const after = cursor === undefined ? null : decodeCursor('progressSnapshots', cursor)
+    const read = await this.store.scripts.readProgressSnapshots(userId, { retentionMs: this.retentionMs, limit, after })
+    return pageOf('progressSnapshots', read.snapshots.map(snapshotFromStored), read.more, (last): TimeIdPosition => [Date.parse(last.created_at), last.id])
   }
 
   /** The newest snapshot within the retention, or null. */

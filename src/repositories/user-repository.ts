@@ -1,69 +1,74 @@
 // What belongs to one user across sessions: the listing of their live sessions and erasure of all of it.
 import type { RedisStore } from '../redis/store.js'
 import type { SessionRepository } from './session-repository.js'
+import type { UserIndex } from './user-index.js'
 import type { Session, ListSessionsQuery } from '../../schemas/session.js'
 import type { Access } from '../domain/access.js'
-import { encodeCursor, decodeCursor, isTimeIdPosition, type TimeIdPosition } from '../domain/cursor.js'
+import { ownerArg } from '../domain/access.js'
+import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
+import { decodeCursor, encodeCursor, type Page, type TimeIdPosition } from '../domain/page.js'
 import { AppError } from '../errors.js'
 
-/** Index entries are (created_at ms, session id). */
-type Position = TimeIdPosition
-
 /** At most this many index entries are examined per page (filters can skip many). */
-const MAX_SCANNED_PER_PAGE = 1000
+const MAX_EXAMINED_PER_PAGE = 1000
 const ERASE_ROUNDS = 5
 const FINALIZED_SCAN_BATCH = 500
 
-export interface SessionPage { sessions: Session[], next_cursor: string | null }
+interface RecordPage { records: SessionRecord[], more: boolean, position: TimeIdPosition | null }
+
+const notFoundAsNull = (err: unknown): null => {
+  if (err instanceof AppError && err.code === 'session_not_found') return null
+  throw err
+}
 
 export class UserRepository {
   constructor (
     private readonly store: RedisStore,
-    private readonly sessions: SessionRepository
+    private readonly sessions: SessionRepository,
+    private readonly userIndex: UserIndex
   ) {}
 
-  /** The user's live sessions, newest first, filtered by state and kind. Entries of expired sessions are pruned. */
-  async listSessions (userId: string, access: Access, query: ListSessionsQuery): Promise<SessionPage> {
-    const indexKey = this.store.keys.userSessions(userId)
-    await this.sessions.indexForUser(userId, '', 0, 0) // prune entries past their deadline
-    let position: Position | null = query.cursor === undefined ? null : decodeCursor(query.cursor, isTimeIdPosition)
-    const page: Session[] = []
-    let scanned = 0
-    while (page.length < query.limit && scanned < MAX_SCANNED_PER_PAGE) {
-      const batch = await this.entriesAfter(indexKey, position, query.limit - page.length)
-      if (batch.length === 0) return { sessions: page, next_cursor: null }
-      const loaded = await Promise.all(batch.map(async ([, id]) => await this.sessions.get(id, access, false).catch((err: unknown) => {
-        if (err instanceof AppError && err.code === 'session_not_found') return null
-        throw err
-      })))
-      const gone: string[] = []
-      for (let i = 0; i < batch.length && page.length < query.limit; i++) {
-        scanned++
-        position = batch[i]!
-        const session = loaded[i]
-        if (session === null || session === undefined) gone.push(position[1])
-        else if ((query.state ?? session.state) === session.state && (query.kind ?? session.kind) === session.kind) page.push(session)
-      }
-      await this.sessions.unindexForUser(userId, gone)
-    }
-    const more = position !== null && (await this.entriesAfter(indexKey, position, 1)).length > 0
-    return { sessions: page, next_cursor: more ? encodeCursor(position) : null }
+  /** The user's live sessions, newest first, filtered by state and kind. Entries of sessions that are gone are pruned. */
+  async listSessions (userId: string, access: Access, query: ListSessionsQuery): Promise<Page<Session>> {
+    const after = query.cursor === undefined ? null : decodeCursor('userSessions', query.cursor)
+    const page = this.store.isCluster
+      ? await this.pageAcrossSlots(userId, access, after, query)
+      : await this.store.scripts.listUserSessions(userId, {
+        owner: ownerArg(access), after, limit: query.limit, state: query.state ?? '', kind: query.kind ?? '', budget: MAX_EXAMINED_PER_PAGE
+      })
+    // The cursor names the last entry examined: a page that a filter left short still moves on.
+    const nextCursor = page.more && page.position !== null ? encodeCursor('userSessions', page.position) : null
+    return { items: page.records.map(sessionFromRecord), nextCursor }
   }
 
-  /** Up to n index entries after `position` in listing order (newest first; equal scores in reverse id order). */
-  private async entriesAfter (indexKey: string, position: Position | null, n: number): Promise<Position[]> {
-    const fetch = n + 16
-    for (let offset = 0; ; offset += fetch) {
-      const flat = await this.store.call('listUserSessions', async (c) =>
-        await c.zrevrangebyscore(indexKey, position === null ? '+inf' : String(position[0]), '-inf', 'WITHSCORES', 'LIMIT', offset, fetch))
-      const entries: Position[] = []
-      for (let i = 0; i + 1 < flat.length; i += 2) {
-        const entry: Position = [Number(flat[i + 1]), flat[i]!]
-        const covered = position !== null && entry[0] === position[0] && entry[1] >= position[1]
-        if (!covered) entries.push(entry)
-      }
-      if (entries.length > 0 || flat.length < fetch * 2) return entries.slice(0, n)
+  /**
+   * On a Cluster the sessions live in other slots than the index: read the index, then every session it
+   * names at once (one round trip each, in parallel), and drop the entries of sessions that are gone.
+   */
+  private async pageAcrossSlots (userId: string, access: Access, after: TimeIdPosition | null, query: ListSessionsQuery): Promise<RecordPage> {
+    const matches: Array<{ record: SessionRecord, position: TimeIdPosition }> = []
+    let position = after
+    let examined = 0
+    let exhausted = false
+    while (matches.length <= query.limit && examined < MAX_EXAMINED_PER_PAGE && !exhausted) {
+      const want = Math.min(query.limit + 1 - matches.length, MAX_EXAMINED_PER_PAGE - examined)
+      const entries = await this.userIndex.entriesAfter(userId, position, want)
+      exhausted = entries.length < want
+      const records = await Promise.all(entries.map(async ([, id]) =>
+        await this.store.scripts.readSession(id, { owner: ownerArg(access), touch: false }).catch(notFoundAsNull)))
+      const gone: string[] = []
+      entries.forEach((entry, i) => {
+        const record = records[i]
+        examined++
+        position = entry
+        if (record === null || record === undefined) gone.push(entry[1])
+        else if ((query.state ?? record.state) === record.state && (query.kind ?? record.kind) === record.kind) matches.push({ record, position: entry })
+      })
+      await this.userIndex.remove(userId, gone)
     }
+    const page = matches.slice(0, query.limit)
+    if (matches.length > query.limit) return { records: page.map((m) => m.record), more: true, position: page.at(-1)!.position }
+    return { records: page.map((m) => m.record), more: !exhausted, position }
   }
 
   /** Right to erasure: every session of the user with everything under it, and every user-scoped key. */
@@ -72,20 +77,17 @@ export class UserRepository {
     let deleted = 0
     const erased = new Set<string>()
     for (let round = 0; round < ERASE_ROUNDS; round++) {
-      const ids = await this.store.call('eraseUser', async (c) => await c.zrange(keys.userSessions(userId), '0', '-1'))
+      const ids = await this.userIndex.all(userId)
       if (ids.length === 0) break
       for (const id of ids) erased.add(id)
-      const results = await Promise.all(ids.map(async (id) => await this.sessions.delete(id, access).then(() => 1, (err: unknown) => {
-        if (err instanceof AppError && err.code === 'session_not_found') return 0
-        throw err
-      })))
+      const results = await Promise.all(ids.map(async (id) => await this.sessions.delete(id, access).then(() => 1, (err: unknown) => notFoundAsNull(err) ?? 0)))
       deleted += results.reduce<number>((a, b) => a + b, 0)
-      await this.sessions.unindexForUser(userId, ids)
+      await this.userIndex.remove(userId, ids)
     }
     await this.store.call('eraseUser', async (c) => {
       const records = await c.smembers(keys.userIdempotency(userId))
       await Promise.all(records.map(async (key) => await c.del(key)))
-      await c.del(keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId))
+      await c.del(keys.userSessions(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId))
     })
     await this.purgeFinalizedEntries(erased)
     return deleted

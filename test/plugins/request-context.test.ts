@@ -55,14 +55,6 @@ t.test('errors and unknown routes carry the request id too', async (t) => {
   t.equal(missing.headers['x-request-id'], 'trace-2')
 })
 
-t.test('cache-control: no-store is set on /v1 and only there', async (t) => {
-  const app = await bareApp(t)
-  t.equal((await app.inject('/v1/things/1')).headers['cache-control'], 'no-store')
-  t.equal((await app.inject('/v1/boom')).headers['cache-control'], 'no-store', 'errors too')
-  t.equal((await app.inject('/v1/missing')).headers['cache-control'], 'no-store', 'unknown /v1 routes too')
-  t.equal((await app.inject('/health/live')).headers['cache-control'], undefined)
-})
-
 t.test('each request leaves one access-log line with id, method, route template, status and duration', async (t) => {
   const logs: string[] = []
   const app = await bareApp(t, logs)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createKeys, SESSION_KEY_TYPES } from '../../src/redis/keys.js'
+import { createKeys, SESSION_KEY_TYPES, SESSION_DATA_KEY_TYPES, slotTag } from '../../src/redis/keys.js'
 
 /** CRC16-XMODEM (poly 0x1021, init 0), the checksum Redis Cluster hashes keys with. */
 function crc16 (text: string): number {
@@ -21,7 +21,7 @@ function clusterSlot (key: string): number {
   return crc16(key) % 16384
 }
 
-const KEY_SHAPE = /^(session|user|global):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([a-z_]+):\{([^{}]+)\}:v1(?::([^:{}]+))?$/
+const KEY_SHAPE = /^(session|user|global):([A-Za-z0-9_-]+):([A-Za-z0-9_-]+):([a-z_]+):\{([^{}]+)\}:v2(?::([^:{}]+))?$/
 const keys = createKeys({ system: 'sessiond', env: 'prod' })
 const sessionId = 'Zk3p9f2cQ1xY7uVb0aLmN4sT'
 const userId = 'alice@example.com'
@@ -33,7 +33,7 @@ t.test('the slot function agrees with the Redis Cluster specification', async (t
   t.equal(clusterSlot('foo{{bar}}zap'), crc16('{bar') % 16384, 'the tag ends at the first }')
 })
 
-t.test('every key builder yields <scope>:<system>:<env>:<type>:{id}:v1[:suffix]', async (t) => {
+t.test('every key builder yields <scope>:<system>:<env>:<type>:{id}:v2[:suffix]', async (t) => {
   const built: Array<[string, string, string, string, string?]> = [
     [keys.session(sessionId), 'session', 'session', sessionId],
     [keys.steps(sessionId), 'session', 'steps', sessionId],
@@ -41,30 +41,35 @@ t.test('every key builder yields <scope>:<system>:<env>:<type>:{id}:v1[:suffix]'
     [keys.scenes(sessionId), 'session', 'scenes', sessionId],
     [keys.choices(sessionId), 'session', 'choices', sessionId],
     [keys.messages(sessionId), 'session', 'messages', sessionId],
-    [keys.messageDocs(sessionId), 'session', 'message_docs', sessionId],
     [keys.events(sessionId), 'session', 'events', sessionId],
     [keys.finalized(sessionId), 'session', 'finalized', sessionId],
+    [keys.sessionIdempotency(sessionId), 'session', 'idempotency', sessionId],
+    [keys.changes(sessionId), 'session', 'changes', sessionId],
+    [keys.expiryIndex(1234), 'global', 'expiry', slotTag(1234)],
     [keys.userSessions(userId), 'user', 'sessions', keys.userHash(userId)],
-    [keys.userSessionDeadlines(userId), 'user', 'session_deadlines', keys.userHash(userId)],
     [keys.userProgress(userId), 'user', 'progress', keys.userHash(userId)],
+    [keys.userProgressDocs(userId), 'user', 'progress_docs', keys.userHash(userId)],
+    [keys.userIdempotency(userId), 'user', 'idempotency', keys.userHash(userId)],
     [keys.idempotency('d1g3st'), 'global', 'idempotency', 'd1g3st'],
-    [keys.rateLimit('p1', 42), 'global', 'ratelimit', 'p1', '42'],
     [keys.audit('2026-11-22'), 'global', 'audit', '2026-11-22'],
     [keys.stats('2026-11-22'), 'global', 'stats', '2026-11-22'],
     [keys.finalizedStream(), 'global', 'finalized', 'stream']
   ]
+  t.match(keys.rateLimit('user:alice', 42), /^global:sessiond:prod:ratelimit:\{[0-9a-f]{32}\}:v2:42$/, 'a rate-limit subject appears only as a digest')
+  t.notOk(keys.rateLimit('user:alice', 42).includes('alice'))
   for (const [key, scope, type, identifier, suffix] of built) {
     const match = KEY_SHAPE.exec(key)
     t.ok(match, `${key} has the documented shape`)
     t.same(match?.slice(1), [scope, 'sessiond', 'prod', type, identifier, suffix], key)
   }
-  t.equal(keys.steps(sessionId), `session:sessiond:prod:steps:{${sessionId}}:v1`, 'the contract example, literally')
-  t.equal(keys.stats('2026-11-22'), 'global:sessiond:prod:stats:{2026-11-22}:v1', 'the contract example, literally')
+  // The contract's examples, with the current layout version (docs/decisions/0700-storage-layout-v2.md).
+  t.equal(keys.steps(sessionId), `session:sessiond:prod:steps:{${sessionId}}:v2`)
+  t.equal(keys.stats('2026-11-22'), 'global:sessiond:prod:stats:{2026-11-22}:v2')
 })
 
 t.test('KEY_SYSTEM and KEY_ENV are the second and third parts, and everything() matches exactly their keys', async (t) => {
   const other = createKeys({ system: 'other', env: 'staging' })
-  t.equal(other.session(sessionId), `session:other:staging:session:{${sessionId}}:v1`)
+  t.equal(other.session(sessionId), `session:other:staging:session:{${sessionId}}:v2`)
   const pattern = new RegExp(`^${keys.everything().replace(/\*/g, '.*')}$`)
   for (const key of [...keys.sessionKeys(sessionId), keys.userSessions(userId), keys.audit('2026-01-01'), keys.finalizedStream()]) {
     t.match(key, pattern, `${key} is found by everything()`)
@@ -77,7 +82,7 @@ t.test('KEY_SYSTEM and KEY_ENV are the second and third parts, and everything() 
 t.test('all keys of one session share one Cluster slot', async (t) => {
   for (const id of [sessionId, 'a', 'AAAAAAAAAAAAAAAAAAAAAAAA', '-_-_-_-_-']) {
     const slots = new Set(keys.sessionKeys(id).map(clusterSlot))
-    t.equal(slots.size, 1, `the ${SESSION_KEY_TYPES.length} keys of session ${id} are in one slot`)
+    t.equal(slots.size, 1, `the ${SESSION_KEY_TYPES.length} keys of session ${id}, its slot's expiry index included, are in one slot`)
     t.equal([...slots][0], crc16(id) % 16384, 'the slot is the one of the session id')
   }
   const a = new Set(keys.sessionKeys('session-a').map(clusterSlot))
@@ -86,14 +91,14 @@ t.test('all keys of one session share one Cluster slot', async (t) => {
 })
 
 t.test('the keys of one user share one slot, and so do the keys of one day', async (t) => {
-  const userSlots = new Set([keys.userSessions(userId), keys.userSessionDeadlines(userId), keys.userProgress(userId)].map(clusterSlot))
+  const userSlots = new Set([keys.userSessions(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId)].map(clusterSlot))
   t.equal(userSlots.size, 1)
   t.equal(new Set([keys.audit('2026-11-22'), keys.stats('2026-11-22')].map(clusterSlot)).size, 1)
 })
 
 t.test('user ids never appear in key names: only a fixed-length digest of them', async (t) => {
   for (const id of [userId, 'bob', 'user:with:colons', 'u'.repeat(128)]) {
-    const userKeys = [keys.userSessions(id), keys.userSessionDeadlines(id), keys.userProgress(id)]
+    const userKeys = [keys.userSessions(id), keys.userProgress(id), keys.userProgressDocs(id), keys.userIdempotency(id)]
     for (const key of userKeys) {
       t.notOk(key.includes(id), `${key} does not contain the user id`)
       t.match(key, /\{[0-9a-f]{32}\}/)
@@ -105,13 +110,28 @@ t.test('user ids never appear in key names: only a fixed-length digest of them',
 })
 
 t.test('sessionKeys lists the session keys in SESSION_KEY_TYPES order, the order the Lua scripts read them', async (t) => {
-  t.same([...SESSION_KEY_TYPES], ['session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'message_docs', 'events', 'finalized'])
   const list = keys.sessionKeys(sessionId)
   t.equal(list.length, SESSION_KEY_TYPES.length)
   t.same(list, [
     keys.session(sessionId), keys.steps(sessionId), keys.narrative(sessionId), keys.scenes(sessionId), keys.choices(sessionId),
-    keys.messages(sessionId), keys.messageDocs(sessionId), keys.events(sessionId), keys.finalized(sessionId)
+    keys.messages(sessionId), keys.events(sessionId), keys.finalized(sessionId), keys.sessionIdempotency(sessionId),
+    keys.expiryIndex(clusterSlot(keys.session(sessionId))), keys.changes(sessionId)
   ])
   list.forEach((key, i) => t.equal(KEY_SHAPE.exec(key)?.[4], SESSION_KEY_TYPES[i]))
+  t.same(SESSION_DATA_KEY_TYPES, SESSION_KEY_TYPES.filter((type) => type !== 'expiry' && type !== 'changes'), 'data keys: all but the shared index and the channel')
   t.equal(new Set(list).size, list.length, 'no two session keys collide')
+})
+
+t.test('every slot has a short tag that hashes to it: an expiry index lives in its sessions\' slot', async (t) => {
+  for (const slot of [0, 1, 777, 8191, 16383]) {
+    t.equal(clusterSlot(`{${slotTag(slot)}}`), slot)
+    t.ok(slotTag(slot).length <= 4)
+  }
+  t.equal(keys.expiryIndexes().length, 16384)
+  t.equal(new Set(keys.expiryIndexes().map(clusterSlot)).size, 16384, 'one index per slot, every slot covered')
+})
+
+t.test('the session hash key is prefix + id + suffix (how a listing script finds sessions it reads from an index)', async (t) => {
+  const [prefix, suffix] = keys.sessionHashParts()
+  t.equal(`${prefix}${sessionId}${suffix}`, keys.session(sessionId))
 })

@@ -3,16 +3,26 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { loadScriptDefinitions } from '../../src/redis/scripts.js'
-import { unwrapScriptReply } from '../../src/redis/script-errors.js'
+import { loadScriptDefinitions, renderConstants } from '../../src/redis/script-loader.js'
+import { luaConstants, SCRIPT_NAMES } from '../../src/redis/scripts.js'
+import { SCRIPT_ERRORS, StaleWriteError, unwrapScriptReply } from '../../src/redis/script-errors.js'
 import { isRedisUnavailable } from '../../src/redis/unavailable.js'
 import { SESSION_KEY_TYPES } from '../../src/redis/keys.js'
+import { EVENT_TYPES, EVENTS_RETAINED } from '../../src/domain/events.js'
 import { AppError } from '../../src/errors.js'
 import { testRedis } from '../helper.js'
 
 const luaDir = new URL('../../src/redis/lua/', import.meta.url)
 const scriptFiles = readdirSync(luaDir).filter((f) => f.endsWith('.lua'))
+const includeFiles = readdirSync(new URL('includes/', luaDir)).filter((f) => f.endsWith('.lua'))
 const includeSource = (name: string): string => readFileSync(new URL(`includes/${name}.lua`, luaDir), 'utf8')
+const constants = luaConstants({ publishCommand: 'PUBLISH' })
+const definitions = loadScriptDefinitions(constants)
+/** Every Lua source as written (scripts and includes), for what the scripts say literally. */
+const sources = [
+  ...scriptFiles.map((f) => readFileSync(new URL(f, luaDir), 'utf8')),
+  ...includeFiles.map((f) => readFileSync(new URL(`includes/${f}`, luaDir), 'utf8'))
+].join('\n')
 
 function thrownBy (fn: () => unknown): unknown {
   try {
@@ -32,7 +42,7 @@ function scratchDir (t: { teardown: (fn: () => void) => void }, files: Record<st
 
 t.test('the script name and its number of keys come from the file name', async (t) => {
   const dir = scratchDir(t, { 'save-step-9.lua': 'return 1', 'ping-0.lua': 'return 2', 'a2b-c3-12.lua': 'return 3', 'notes.txt': 'x' })
-  const byName = Object.fromEntries(loadScriptDefinitions(dir).map((s) => [s.name, s]))
+  const byName = Object.fromEntries(loadScriptDefinitions({}, dir).map((s) => [s.name, s]))
   t.same(Object.keys(byName).sort(), ['a2bC3', 'ping', 'saveStep'], 'only .lua files, kebab-case → camelCase')
   t.match(byName.saveStep, { numberOfKeys: 9, lua: 'return 1' })
   t.match(byName.ping, { numberOfKeys: 0 })
@@ -42,18 +52,27 @@ t.test('the script name and its number of keys come from the file name', async (
 t.test('a script file without <name>-<numberOfKeys>.lua is refused with its name', async (t) => {
   for (const bad of ['save-step.lua', 'SaveStep-1.lua', 'save_step-1.lua']) {
     const dir = scratchDir(t, { [bad]: 'return 1' })
-    t.throws(() => loadScriptDefinitions(dir), { message: new RegExp(bad.replace('.', '\\.')) })
+    t.throws(() => loadScriptDefinitions({}, dir), { message: new RegExp(bad.replace('.', '\\.')) })
   }
 })
 
-t.test('@include pulls in the include file once, in place of the directive', async (t) => {
-  const dir = scratchDir(t, { 'uses-session-9.lua': '-- header\n-- @include "session"\n-- @include "session"\nreturn 1\n' })
-  const [script] = loadScriptDefinitions(dir)
+t.test('@include pulls in the include file once, in place of the directive; "constants" is generated', async (t) => {
+  const dir = scratchDir(t, { 'uses-page-1.lua': '-- header\n-- @include "page"\n-- @include "page"\n-- @include "constants"\nreturn 1\n' })
+  const [script] = loadScriptDefinitions({ ANSWER: 42, MODE: 'PUBLISH' }, dir)
   t.ok(script!.lua.startsWith('-- header\n'))
-  t.ok(script!.lua.includes(includeSource('session')), 'the include text is in the script')
-  t.equal(script!.lua.split('local function load_session').length, 2, 'a second include of the same file adds nothing')
+  t.ok(script!.lua.includes(includeSource('page')), 'the include text is in the script')
+  t.equal(script!.lua.split('local function take_page').length, 2, 'a second include of the same file adds nothing')
+  t.ok(script!.lua.includes("local ANSWER = 42\nlocal MODE = 'PUBLISH'\n"), 'constants become Lua locals')
   t.notMatch(script!.lua, /^--\s*@include\s/m, 'no directive is left')
   t.ok(script!.lua.trimEnd().endsWith('return 1'))
+})
+
+t.test('the Lua constants are generated from the TypeScript facts: key order, error codes, limits', async (t) => {
+  SESSION_KEY_TYPES.forEach((type, i) => t.equal(constants[`K_${type.toUpperCase()}`], i + 1, `K_${type.toUpperCase()}`))
+  for (const [name, { code }] of Object.entries(SCRIPT_ERRORS)) t.equal(constants[`E_${name}`], code)
+  t.equal(constants.EVENTS_RETAINED, EVENTS_RETAINED)
+  t.equal(luaConstants({ publishCommand: 'SPUBLISH' }).PUBLISH_COMMAND, 'SPUBLISH')
+  t.match(renderConstants(constants), /^local K_SESSION = 1$/m)
 })
 
 t.test('every script opens with a header that lists KEYS, ARGV and Returns', async (t) => {
@@ -66,18 +85,34 @@ t.test('every script opens with a header that lists KEYS, ARGV and Returns', asy
   }
 })
 
+t.test('every script file has its typed method name, and every name its file', async (t) => {
+  t.same(definitions.map((d) => d.name).sort(), [...SCRIPT_NAMES].sort())
+})
+
 t.test('scripts on session keys take exactly the session keys', async (t) => {
-  for (const script of loadScriptDefinitions()) {
+  for (const script of definitions) {
     if (!script.lua.includes('local function load_session')) continue
     t.equal(script.numberOfKeys, SESSION_KEY_TYPES.length, `${script.name} takes the ${SESSION_KEY_TYPES.length} session keys`)
   }
+})
+
+t.test('every error code a script answers with is in the one table, and every entry is used', async (t) => {
+  const used = new Set([...sources.matchAll(/\bE_([A-Z_]+)\b/g)].map((m) => m[1]!))
+  t.same([...used].sort(), Object.keys(SCRIPT_ERRORS).sort(), 'no undeclared code, no dead code')
+  t.notMatch(sources, /return \{ ?-\d/, 'no script answers a bare negative number')
+})
+
+t.test('every event type a script writes is in the event vocabulary', async (t) => {
+  const written = [...sources.matchAll(/'((?:session|step|narrative|scene|choice|message)\.[a-z_]+)'/g)].map((m) => m[1]!)
+  t.ok(written.length >= 8, 'the scripts name their events literally')
+  for (const type of written) t.ok(EVENT_TYPES.includes(type as never), `${type} is in src/domain/events.ts`)
 })
 
 t.test('every script compiles on a real Redis', async (t) => {
   const server = await testRedis()
   const redis = new Redis(server.url)
   t.teardown(() => redis.disconnect())
-  for (const script of loadScriptDefinitions()) {
+  for (const script of definitions) {
     t.match(await redis.script('LOAD', script.lua), /^[0-9a-f]{40}$/, `${script.name} compiles`)
   }
 })
@@ -88,7 +123,7 @@ t.test('negative script codes become their typed errors, other replies pass thro
   const codes: Array<[number, string, number]> = [
     [-1, 'session_not_found', 404], [-2, 'version_conflict', 412], [-3, 'session_not_writable', 409],
     [-4, 'session_finalized', 409], [-5, 'step_not_found', 404], [-6, 'not_found', 404], [-7, 'scene_mismatch', 409],
-    [-8, 'invalid_transition', 409], [-9, 'incomplete_steps', 409], [-10, 'idempotency_key_reused', 422]
+    [-8, 'idempotency_key_reused', 422], [-10, 'validation_failed', 400]
   ]
   for (const [status, code, http] of codes) {
     const thrown = thrownBy(() => unwrapScriptReply([status, '7']))
@@ -96,6 +131,10 @@ t.test('negative script codes become their typed errors, other replies pass thro
     t.match(thrown, { code, status: http }, `${status} → ${code}`)
   }
   t.match(thrownBy(() => unwrapScriptReply([-2, '7'])), { extensions: { current_version: 7 } }, 'the current version travels with the conflict')
+  t.match(thrownBy(() => unwrapScriptReply([-7, ''])), { extensions: { current_scene_id: null } }, 'no current scene reads as null')
+  const stale = thrownBy(() => unwrapScriptReply([-9, '12']))
+  t.ok(stale instanceof StaleWriteError, '-9: changed since it was read')
+  t.equal((stale as StaleWriteError).currentVersion, 12)
   t.throws(() => unwrapScriptReply([-99]), { message: /unknown status -99/ })
 })
 

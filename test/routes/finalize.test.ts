@@ -1,5 +1,6 @@
 import t from 'tap'
-import { buildTestApp, createSession, json, type TestApp } from '../helper.js'
+import { buildTestApp, createSession, json, sleep, type TestApp } from '../helper.js'
+import { storedEvents } from '../session-state.js'
 
 const RETENTION_MS = 604_800 * 1000
 
@@ -104,8 +105,9 @@ t.test('20 concurrent finalize calls from two instances complete the session exa
   for (const body of bodies) t.same(body, bodies[0])
   t.equal(bodies[0].session.version, 4, 'one version step for the one completion')
 
-  const events = await first.redis.xrange(first.keys.events(session.id), '-', '+')
-  t.equal(events.filter(([, flat]) => flat[1] === 'session.finalized').length, 1, 'one session.finalized event')
+  const events = await storedEvents(first.redis, first.keys, session.id)
+  t.same(events.filter((e) => e.type === 'session.finalized').map((e) => [e.version, e.data]),
+    [[4, { finalized_at: bodies[0].finalized_at, completed: 2, total: 2 }]], 'one session.finalized event')
   t.equal((await streamEntries(first)).length, 1, 'one stream entry')
   t.equal(await finalizedCount(first.app) + await finalizedCount(second.app), 1, 'one completion counted')
 })
@@ -120,11 +122,11 @@ t.test('finalizing while steps are being saved stores exactly the committed step
   t.equal(done.statusCode, 200)
   for (const response of saved) t.ok([200, 409].includes(response.statusCode), String(response.statusCode))
   const result = json(done)
-  const stored = await first.redis.hgetall(first.keys.steps(session.id))
-  t.same(Object.keys(result.context.steps).map(Number).sort((a, b) => a - b), Object.keys(stored).map(Number).sort((a, b) => a - b),
+  const stored = (await first.redis.lrange(first.keys.steps(session.id), 0, -1)).flatMap((value, i) => value === '' ? [] : [i + 1])
+  t.same(Object.keys(result.context.steps).map(Number).sort((a, b) => a - b), stored,
     'the result holds exactly the steps that were committed before the completion')
-  t.equal(result.progress.completed, Object.keys(stored).length)
-  t.equal(saved.filter((r) => r.statusCode === 200).length, Object.keys(stored).length, 'every accepted save is in the result')
+  t.equal(result.progress.completed, stored.length)
+  t.equal(saved.filter((r) => r.statusCode === 200).length, stored.length, 'every accepted save is in the result')
   t.equal(Number(await first.redis.hget(first.keys.session(session.id), 'version')), result.session.version)
 })
 
@@ -167,12 +169,11 @@ t.test('the result carries the live narrative contexts only', async (t) => {
   const { app, redis, keys } = await buildTestApp(t)
   const session = await createSession(app, { total_steps: 1 })
   await putStep(app, session.id, 1, { a: 1 })
-  // Narrative routes live on another branch: write the stored format directly.
-  const now = Date.now()
-  await redis.hset(keys.narrative(session.id),
-    'world_state', JSON.stringify({ data: { weather: 'rain' }, updated_at: now, expires_at: now + 3_600_000 }),
-    'emotional_state', JSON.stringify({ data: { mood: 'gone' }, updated_at: now - 7_200_000, expires_at: now - 3_600_000 }))
-  await redis.pexpire(keys.narrative(session.id), 3_600_000)
+  const context = (type: string, data: object, ttl: number) =>
+    app.inject({ method: 'PUT', url: `/v1/sessions/${session.id}/narrative/${type}`, payload: { data, ttl_seconds: ttl } })
+  t.equal((await context('world_state', { weather: 'rain' }, 3600)).statusCode, 200)
+  t.equal((await context('emotional_state', { mood: 'gone' }, 1)).statusCode, 200)
+  await sleep(1100)
   const result = json(await finalize(app, session.id))
   t.same(result.context.narrative, { world_state: { weather: 'rain' } })
   t.equal(await redis.pexpiretime(keys.narrative(session.id)), Date.parse(result.finalized_at) + RETENTION_MS)
@@ -210,9 +211,9 @@ t.test('a finalized session stays in its user\'s index for the whole retention',
   const session = await createSession(app, { total_steps: 1, ttl_seconds: 60 })
   await putStep(app, session.id, 1, { a: 1 })
   const result = json(await finalize(app, session.id))
-  const deadline = Number(await redis.zscore(keys.userSessionDeadlines('user-1'), session.id))
-  t.ok(deadline >= Date.parse(result.finalized_at) + RETENTION_MS)
-  t.ok(await redis.pexpiretime(keys.userSessions('user-1')) >= deadline)
+  t.not(await redis.zscore(keys.userSessions('user-1'), session.id), null, 'in the index')
+  t.ok(await redis.pexpiretime(keys.userSessions('user-1')) >= Date.parse(result.finalized_at) + RETENTION_MS, 'which lives as long as the retention')
+  t.same(json(await app.inject({ method: 'GET', url: '/v1/users/user-1/sessions' })).sessions.map((s: any) => s.id), [session.id])
 })
 
 t.test('finalize refuses bad bodies and missing sessions', async (t) => {
@@ -245,14 +246,15 @@ t.test('GET /v1/admin/finalized pages the stream oldest first, and each append r
   t.equal(first.statusCode, 200)
   const page = json(first)
   t.same(page.entries.map((e: any) => e.session_id), ids.slice(0, 2))
-  t.equal(page.next_cursor, page.entries[1].id)
   t.equal(page.entries[0].finalized_at, page.entries[0].result.finalized_at)
   t.same(page.entries[0].result.context.steps, { 1: { i: 0 } })
-  const rest = json(await app.inject({ method: 'GET', url: `/v1/admin/finalized?after=${page.next_cursor}` }))
+  const rest = json(await app.inject({ method: 'GET', url: `/v1/admin/finalized?cursor=${page.next_cursor}` }))
   t.same(rest.entries.map((e: any) => e.session_id), ids.slice(2))
   t.equal(rest.next_cursor, null)
+  t.same(json(await app.inject({ method: 'GET', url: `/v1/admin/finalized?after=${page.entries[1].id}` })).entries.map((e: any) => e.session_id), ids.slice(2),
+    'after=<stream entry id> (the contract\'s name) continues after that entry')
   t.same(json(await app.inject({ method: 'GET', url: `/v1/admin/finalized?after=${rest.entries[0].id}` })), { entries: [], next_cursor: null })
-  for (const bad of ['after=latest', 'limit=0', 'limit=201', 'other=1']) {
+  for (const bad of ['after=latest', 'cursor=latest', `after=${page.entries[1].id}&cursor=${page.next_cursor}`, 'limit=0', 'limit=201', 'other=1']) {
     t.equal((await app.inject({ method: 'GET', url: `/v1/admin/finalized?${bad}` })).statusCode, 400, bad)
   }
 })

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json } from '../helper.js'
-import { patchState, markFinalized, storedVersion } from '../session-state.js'
+import { patchState, finalizeSession, storedVersion } from '../session-state.js'
 
 const post = (id: string, payload: object, headers: Record<string, string> = {}) =>
   ({ method: 'POST' as const, url: `/v1/sessions/${id}/messages`, payload, headers })
@@ -45,18 +45,19 @@ t.test('a retry with the same Idempotency-Key stores one message', async (t) => 
     t.equal(response.statusCode, 201)
     t.same(json(response), json(first))
   }
-  t.equal(await redis.zcard(keys.messages(session.id)), 1)
+  t.equal(await redis.llen(keys.messages(session.id)), 1)
   t.equal(await storedVersion(redis, keys, session.id), 2)
+  t.equal(again[0]!.headers['idempotent-replayed'], 'true', 'a replay says so')
+  t.equal(again[0]!.headers.etag, first.headers.etag, 'and carries the etag of the first response')
 
-  // A first attempt whose message landed but whose response was never stored: the retry re-runs the
-  // append with the reserved id, and the script returns the stored message instead of appending again.
-  const lost = await app.inject(post(session.id, { role: 'user', content: 'lost reply' }, { 'idempotency-key': 'append-2' }))
-  const record = (await redis.keys(`global:*:${keys.everything().split(':')[2]}:idempotency:*`))
-  for (const key of record) await redis.hdel(key, 'response')
-  const retried = await app.inject(post(session.id, { role: 'user', content: 'lost reply' }, { 'idempotency-key': 'append-2' }))
-  t.equal(retried.statusCode, 201)
-  t.same(json(retried), json(lost))
-  t.equal(await redis.zcard(keys.messages(session.id)), 2)
+  // The record is part of the append itself (one atomic change in the session's slot), kept in the session.
+  t.equal(await redis.hlen(keys.sessionIdempotency(session.id)), 1)
+  const reused = await app.inject(post(session.id, { role: 'user', content: 'something else' }, headers))
+  t.equal(reused.statusCode, 422)
+  t.equal(json(reused).code, 'idempotency_key_reused')
+  t.equal(await redis.llen(keys.messages(session.id)), 1, 'nothing stored for the refused request')
+  const otherKey = await app.inject(post(session.id, { role: 'user', content: 'once' }, { 'idempotency-key': 'append-2' }))
+  t.equal(json(otherKey).seq, 2, 'another key is another message')
   t.equal(await redis.hget(keys.session(session.id), 'message_seq'), '2')
 })
 
@@ -67,8 +68,7 @@ t.test('only the newest MAX_MESSAGES_PER_SESSION messages are kept, documents to
   const listed = json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/messages` }))
   t.same(listed.messages.map((m: any) => m.content), ['m4', 'm5', 'm6', 'm7', 'm8'])
   t.same(listed.messages.map((m: any) => m.seq), [4, 5, 6, 7, 8])
-  t.equal(await redis.zcard(keys.messages(session.id)), 5)
-  t.equal(await redis.hlen(keys.messageDocs(session.id)), 5)
+  t.equal(await redis.llen(keys.messages(session.id)), 5)
 })
 
 t.test('pages follow seq in both orders, and after/cursor continue where a page ended', async (t) => {
@@ -99,11 +99,16 @@ t.test('pages follow seq in both orders, and after/cursor continue where a page 
   const unknown = 'AAAAAAAAAAAAAAAAAAAAAAAA'
   t.same((await list(`after=${unknown}&limit=2`)).messages.map((m: any) => m.seq), [1, 2], 'an id no longer stored is older than every kept message')
   t.same((await list(`after=${unknown}&order=desc`)).messages, [])
-  for (const query of ['cursor=not%20an%20id', 'order=sideways', 'limit=201', 'limit=0', `after=${ids[0]}&cursor=${ids[1]}`]) {
+  const firstPage = await list('limit=2')
+  t.same((await list(`cursor=${firstPage.next_cursor}`)).messages.map((m: any) => m.seq), [3, 4, 5, 6, 7])
+  const scenesCursor = Buffer.from(JSON.stringify(['scenes', 2])).toString('base64url')
+  for (const query of ['cursor=not%20a%20cursor', `cursor=${scenesCursor}`, 'order=sideways', 'limit=201', 'limit=0', `after=${ids[0]}&cursor=${firstPage.next_cursor}`]) {
     const response = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/messages?${query}` })
     t.equal(response.statusCode, 400, query)
     t.equal(json(response).code, 'validation_failed', query)
   }
+  t.match(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/messages?cursor=${scenesCursor}` })),
+    { detail: /malformed cursor/, errors: [{ path: 'querystring/cursor', message: 'malformed cursor' }] }, 'a cursor of another listing is malformed here')
 })
 
 t.test('clearing the history is one change and seq keeps counting', async (t) => {
@@ -114,7 +119,7 @@ t.test('clearing the history is one change and seq keeps counting', async (t) =>
   t.equal(cleared.statusCode, 204)
   t.equal(cleared.headers.etag, '"5"')
   t.same(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/messages` })).messages, [])
-  t.equal(await redis.exists(keys.messages(session.id), keys.messageDocs(session.id)), 0)
+  t.equal(await redis.exists(keys.messages(session.id)), 0)
   const again = await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/messages` })
   t.equal(again.statusCode, 204)
   t.equal(await storedVersion(redis, keys, session.id), 5, 'clearing an empty history changes nothing')
@@ -130,10 +135,14 @@ t.test('a paused or finalized session refuses messages and stores nothing', asyn
   t.equal(refused.statusCode, 409)
   t.equal(json(refused).code, 'session_not_writable')
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/messages` })).statusCode, 409)
-  await markFinalized(redis, keys, session.id)
-  t.equal(json(await app.inject(post(session.id, { role: 'user', content: 'hi' }))).code, 'session_finalized')
-  t.equal(await redis.exists(keys.messages(session.id)), 0)
   t.equal(await storedVersion(redis, keys, session.id), version)
+  await patchState(app, session.id, 'active')
+  await finalizeSession(app, session.id)
+  const finalized = await storedVersion(redis, keys, session.id)
+  t.equal(json(await app.inject(post(session.id, { role: 'user', content: 'hi' }))).code, 'session_finalized')
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/messages` })).statusCode, 409)
+  t.equal(await redis.exists(keys.messages(session.id)), 0)
+  t.equal(await storedVersion(redis, keys, session.id), finalized)
 })
 
 t.test('an if-match that is not the current version is 412 and stores nothing', async (t) => {
@@ -145,7 +154,7 @@ t.test('an if-match that is not the current version is 412 and stores nothing', 
   t.equal(await redis.exists(keys.messages(session.id)), 0)
   t.equal((await app.inject(post(session.id, { role: 'user', content: 'hi' }, { 'if-match': '"1"' }))).statusCode, 201)
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/messages`, headers: { 'if-match': '"1"' } })).statusCode, 412)
-  t.equal(await redis.zcard(keys.messages(session.id)), 1)
+  t.equal(await redis.llen(keys.messages(session.id)), 1)
 })
 
 t.test('bad messages are 400 problems and store nothing', async (t) => {
@@ -166,7 +175,7 @@ t.test('bad messages are 400 problems and store nothing', async (t) => {
     t.equal(json(response).code, 'validation_failed', name)
   }
   t.equal((await app.inject(post(session.id, { role: 'user', content: 'x'.repeat(32_768) }))).statusCode, 201, '32768 characters is fine')
-  t.equal(await redis.zcard(keys.messages(session.id)), 1)
+  t.equal(await redis.llen(keys.messages(session.id)), 1)
 })
 
 t.test('messages of a missing session are 404 session_not_found', async (t) => {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json, sleep } from '../helper.js'
-import { patchState, markFinalized, storedVersion } from '../session-state.js'
+import { patchState, finalizeSession, storedVersion, storedEvents } from '../session-state.js'
 
 const put = (id: string, type: string, payload: object, headers: Record<string, string> = {}) =>
   ({ method: 'PUT' as const, url: `/v1/sessions/${id}/narrative/${type}`, payload, headers })
@@ -100,8 +100,9 @@ t.test('deleting one context or all of them; deleting all is one change', async 
   t.same(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/narrative` })), { contexts: {} })
   t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/narrative` })).statusCode, 204)
   t.equal(await storedVersion(redis, keys, session.id), 6, 'deleting nothing changes nothing')
-  const events = await redis.xrange(keys.events(session.id), '-', '+')
-  t.equal(events.filter(([, fields]) => fields[1] === 'narrative.updated').length, 5, 'one narrative.updated per change')
+  const events = await storedEvents(redis, keys, session.id)
+  t.equal(events.filter((e) => e.type === 'narrative.updated').length, 5, 'one narrative.updated per change')
+  t.match(events.at(-1), { type: 'narrative.updated', version: 6, data: { action: 'deleted' } })
 })
 
 t.test('a paused or finalized session refuses narrative writes', async (t) => {
@@ -120,9 +121,13 @@ t.test('a paused or finalized session refuses narrative writes', async (t) => {
     t.equal(json(refused).code, 'session_not_writable', request.method)
   }
   t.same(json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/narrative/world_state` })).data, { a: 1 }, 'a paused session still reads')
-  await markFinalized(redis, keys, session.id)
-  t.equal(json(await app.inject(put(session.id, 'world_state', { data: {} }))).code, 'session_finalized')
   t.equal(await storedVersion(redis, keys, session.id), version)
+  await patchState(app, session.id, 'active')
+  await finalizeSession(app, session.id)
+  const finalized = await storedVersion(redis, keys, session.id)
+  t.equal(json(await app.inject(put(session.id, 'world_state', { data: {} }))).code, 'session_finalized')
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${session.id}/narrative` })).statusCode, 409)
+  t.equal(await storedVersion(redis, keys, session.id), finalized)
 })
 
 t.test('an if-match that is not the current version is 412 and stores nothing', async (t) => {

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { buildTestApp, createSession, json } from '../helper.js'
+import { storedEvents } from '../session-state.js'
 
 const patch = (id: string, payload: object, headers: Record<string, string> = {}) =>
   ({ method: 'PATCH' as const, url: `/v1/sessions/${id}`, payload, headers })
@@ -41,11 +42,12 @@ t.test('crisis pauses an active session in the same change, and blocks resuming'
   const lowered = await app.inject(patch(s.id, { safety_level: 'high', state: 'active' }))
   t.equal(lowered.statusCode, 200)
   t.match(json(lowered), { state: 'active', safety_level: 'high', version: 3 })
-  const events = await redis.xrange(keys.events(s.id), '-', '+')
-  const types = events.map(([, fields]) => fields[fields.indexOf('type') + 1])
-  t.ok(types.includes('session.paused'), 'a session.paused event was recorded')
-  const paused = events.find(([, f]) => f[f.indexOf('type') + 1] === 'session.paused')!
-  t.match(JSON.parse(paused[1][paused[1].indexOf('data') + 1]!), { reason: 'safety' })
+  const events = await storedEvents(redis, keys, s.id)
+  t.same(events.filter((e) => e.version === 2).map((e) => [e.type, e.data]), [
+    ['session.updated', { changed: ['state', 'safety_level'] }],
+    ['session.state_changed', { from: 'active', to: 'paused' }],
+    ['session.paused', { reason: 'safety' }]
+  ], 'the crisis change recorded its events under one version, the pause for safety')
 })
 
 t.test('crisis while paused keeps it paused; crisis with a resume request is a safety hold', async (t) => {

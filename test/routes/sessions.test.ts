@@ -65,7 +65,7 @@ t.test('every key written has a TTL and follows the key format', async (t) => {
   const keys = await allKeys()
   t.ok(keys.length >= 3)
   for (const key of keys) {
-    t.match(key, new RegExp(`^(session|user|global):sessiond:${config.keys.env}:[a-z_]+:\\{[^}]+\\}:v1(:.+)?$`), key)
+    t.match(key, new RegExp(`^(session|user|global):sessiond:${config.keys.env}:[a-z_]+:\\{[^}]+\\}:v2(:.+)?$`), key)
     t.ok(await redis.pttl(key) > 0, `${key} has a TTL`)
     t.notMatch(key, /user-1/, 'no user id in key names')
   }

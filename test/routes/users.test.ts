@@ -48,16 +48,17 @@ t.test('an expired session answers 404 and leaves the listing; its index entry i
   t.notOk((await allKeys()).some((k) => k.includes(`{${s.id}}`)), 'every key of the expired session is gone')
 })
 
-t.test('the per-user index never grows without bound: entries past their deadline are pruned on create', async (t) => {
-  const { app, redis, keys } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1', MAX_LIFETIME_SECONDS: '1' })
+t.test('the per-user index lives no longer than its newest session can, and listings prune what is gone', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1', MAX_LIFETIME_SECONDS: '2' })
   for (let i = 0; i < 5; i++) await createSession(app, { user_id: 'churn' })
-  t.equal(await redis.zcard(keys.userSessions('churn')), 5)
-  // The index deadline is the absolute lifetime plus a minute of slack; move it into the past as time would.
-  const ids = await redis.zrange(keys.userSessionDeadlines('churn'), '0', '-1')
-  for (const id of ids) await redis.zadd(keys.userSessionDeadlines('churn'), Date.now() - 1, id)
-  await createSession(app, { user_id: 'churn' })
-  t.equal(await redis.zcard(keys.userSessions('churn')), 1)
-  t.equal(await redis.zcard(keys.userSessionDeadlines('churn')), 1)
+  const last = await createSession(app, { user_id: 'churn' })
+  t.equal(await redis.zcard(keys.userSessions('churn')), 6)
+  const indexExpiry = await redis.pexpiretime(keys.userSessions('churn'))
+  t.ok(indexExpiry <= Date.parse(last.absolute_expires_at) + 60_000 + 50, 'the index dies a minute after the newest session\'s absolute deadline')
+  t.ok(indexExpiry >= Date.parse(last.absolute_expires_at), 'and never before it')
+  await sleep(1300)
+  t.same(json(await app.inject({ method: 'GET', url: '/v1/users/churn/sessions' })).sessions, [])
+  t.equal(await redis.zcard(keys.userSessions('churn')), 0, 'the listing removed every entry of a session that is gone')
 })
 
 t.test('reads slide the expiry; touch=false does not; the absolute lifetime caps it', async (t) => {

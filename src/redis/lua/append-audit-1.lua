@@ -1,8 +1,13 @@
--- Appends one entry to a day's audit trail and renews the trail's retention.
--- KEYS: 1 the day's audit stream (global:…:audit:{YYYY-MM-DD}:v1)
--- ARGV: 1 retention in seconds, 2 principal, 3 action, 4 status, 5 session id ('' for none), 6 request id
--- Returns: the entry's stream id ("<ms>-<seq>", Redis time)
-local id = redis.call('XADD', KEYS[1], '*',
-  'principal', ARGV[2], 'action', ARGV[3], 'status', ARGV[4], 'session_id', ARGV[5], 'request_id', ARGV[6])
+-- Appends a batch of entries to a day's audit trail and renews the trail's retention.
+-- KEYS: 1 the day's audit stream (global:…:audit:{YYYY-MM-DD}:v2)
+-- ARGV: 1 retention in seconds, then 6 values per entry: at (ms), principal, action, status,
+--       session id ('' for none), request id
+-- Returns: the number of entries appended
+local n = 0
+for i = 2, #ARGV, 6 do
+  redis.call('XADD', KEYS[1], '*', 'at', ARGV[i], 'principal', ARGV[i + 1], 'action', ARGV[i + 2],
+    'status', ARGV[i + 3], 'session_id', ARGV[i + 4], 'request_id', ARGV[i + 5])
+  n = n + 1
+end
 redis.call('EXPIRE', KEYS[1], ARGV[1])
-return id
+return n

@@ -1,6 +1,6 @@
 -- Narrative contexts: one hash per session, field <context_type> → {"expires_at":<ms>,"updated_at":<ms>,"data":{…}}.
 -- Redis ≥ 6.2 has no per-field TTL, so each context carries its own expires_at: an expired context is
--- absent to every read and deleted by the next write. Needs the "session" include (KEYS indexes).
+-- absent to every read and deleted by the next write. Needs the "session" include.
 
 local function context_expires_at(raw)
   local at = string.match(raw, '^{"expires_at":(%d+)')

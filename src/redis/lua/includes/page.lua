@@ -1,4 +1,4 @@
--- Pages of lists. Scripts fetch more items than the page size to tell whether more follow.
+-- Pages of lists. Scripts fetch one item more than the page size to tell whether more follow.
 
 -- Cuts the list to the page size; returns the page and 1 when items were cut (more follow), else 0.
 local function take_page(items, limit)

@@ -1,24 +1,10 @@
 -- Shared by every session script. Included with `-- @include "session"`.
--- KEYS, in the order keys.sessionKeys(id) builds them:
---   1 session hash      2 steps hash        3 narrative hash   4 scenes list   5 choices list
---   6 messages zset     7 message_docs hash 8 events stream    9 finalized string
--- Return codes (mapped to HTTP problems in src/redis/script-errors.ts):
---   -1 session not found, or not the caller's     -2 version conflict: {-2, current_version}
---   -3 not writable in its state: {-3, state}     -4 session finalized
-local K_SESSION, K_STEPS, K_NARRATIVE, K_SCENES, K_CHOICES = 1, 2, 3, 4, 5
-local K_MESSAGES, K_MESSAGE_DOCS, K_EVENTS, K_FINALIZED = 6, 7, 8, 9
-local EVENTS_RETAINED = 1000
-
-local E_NOT_FOUND, E_VERSION, E_NOT_WRITABLE, E_FINALIZED = -1, -2, -3, -4
-
-local function int_str(n)
-  return string.format('%d', n)
-end
-
-local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
+-- KEYS, in the order keys.sessionKeys(id) builds them (K_SESSION, K_STEPS … are generated from
+-- SESSION_KEY_TYPES in src/redis/keys.ts): the session hash, its steps, narrative, scenes, choices,
+-- messages, events and finalized keys, its idempotency records, then the slot's expiry index and the
+-- session's change channel. Error codes E_* are generated from src/redis/script-errors.ts.
+-- @include "constants"
+-- @include "time"
 
 -- The session as a table of its hash fields; nil when absent or when `owner` is set and is not its user.
 local function load_session(owner)
@@ -39,23 +25,51 @@ local function flatten(s)
   return out
 end
 
-local function expire_all(at_ms)
-  for i = 1, #KEYS do redis.call('PEXPIREAT', KEYS[i], at_ms) end
+-- Which of the session's other keys may exist: the `keys` field holds one letter per key index
+-- (string.char(64 + index)), added the first time a script writes that key. Expiry is set only on
+-- these (a key that was emptied and removed by Redis costs a no-op, never a missing TTL).
+local function wrote(s, k)
+  local flag = string.char(64 + k)
+  local present = s.keys or ''
+  if not string.find(present, flag, 1, true) then
+    s.keys = present .. flag
+    redis.call('HSET', KEYS[K_SESSION], 'keys', s.keys)
+  end
+  redis.call('PEXPIREAT', KEYS[k], s.expires_at)
 end
 
--- Sliding expiry: now + ttl, never past absolute_expires_at. A finalized session keeps its retention.
-local function slide(s, now)
-  if s.completed_at ~= nil and s.completed_at ~= '' then return end
-  local at = math.min(now + tonumber(s.ttl_seconds) * 1000, tonumber(s.absolute_expires_at))
+-- Moves the expiry of the session and every key it has to `at`, and re-files it in the expiry index.
+local function set_expiry(s, at, now)
   s.expires_at = int_str(at)
   redis.call('HSET', KEYS[K_SESSION], 'expires_at', s.expires_at)
-  expire_all(at)
+  redis.call('PEXPIREAT', KEYS[K_SESSION], at)
+  local present = s.keys or ''
+  for i = 1, #present do redis.call('PEXPIREAT', KEYS[string.byte(present, i) - 64], at) end
+  redis.call('ZADD', KEYS[K_EXPIRY], at, s.id)
+  -- The index lives as long as its latest entry.
+  local ttl = redis.call('PTTL', KEYS[K_EXPIRY])
+  if ttl < 0 or ttl < at - now then redis.call('PEXPIREAT', KEYS[K_EXPIRY], at) end
+end
+
+-- Where sliding puts the expiry now: now + ttl, never past absolute_expires_at.
+local function slid_expiry(s, now)
+  return math.min(now + tonumber(s.ttl_seconds) * 1000, tonumber(s.absolute_expires_at))
+end
+
+-- Sliding expiry (docs/decisions/0701): moves only when it would move by at least 1 % of the TTL
+-- (at most SLIDE_MAX_LAG_MS), so most reads write nothing. A finalized session keeps its retention.
+local function slide(s, now)
+  if s.completed_at ~= nil and s.completed_at ~= '' then return end
+  local target = slid_expiry(s, now)
+  if target - tonumber(s.expires_at) >= math.min(SLIDE_MAX_LAG_MS, tonumber(s.ttl_seconds) * 10) then
+    set_expiry(s, target, now)
+  end
 end
 
 -- Why a loaded session refuses a write under it (nil when it accepts): finalized, if-match, state.
 local function write_refusal(s, if_match)
   if s.state == 'completed' then return { E_FINALIZED } end
-  if if_match ~= '' and if_match ~= s.version then return { E_VERSION, tonumber(s.version) } end
+  if if_match ~= '' and if_match ~= s.version then return { E_VERSION_CONFLICT, tonumber(s.version) } end
   if s.state ~= 'initializing' and s.state ~= 'active' and s.state ~= 'transitioning' then
     return { E_NOT_WRITABLE, s.state }
   end
@@ -65,23 +79,43 @@ end
 -- Checks a write under the session. Returns the session, or nil and the error reply.
 local function guard_write(owner, if_match)
   local s = load_session(owner)
-  if not s then return nil, { E_NOT_FOUND } end
+  if not s then return nil, { E_SESSION_NOT_FOUND } end
   local refusal = write_refusal(s, if_match)
   if refusal then return nil, refusal end
   return s
 end
 
-local function append_event(s, now, event_type, event_json)
-  return redis.call('XADD', KEYS[K_EVENTS], 'MAXLEN', '~', EVENTS_RETAINED, '*',
-    'type', event_type, 'version', s.version, 'at', int_str(now), 'data', event_json)
+-- One event as the log keeps it and the channel carries it: [version, at_ms, "type", data]
+-- (decoded by src/domain/events.ts). `data_json` is a JSON object without step data or content.
+local function encode_event(version, at, event_type, data_json)
+  return '[' .. version .. ',' .. int_str(at) .. ',"' .. event_type .. '",' .. data_json .. ']'
 end
 
--- Records one change, after the script's own writes: version + 1, updated_at, an event, sliding expiry
--- (which also gives any key the script just created its TTL).
-local function commit(s, now, event_type, event_json)
-  s.version = int_str(redis.call('HINCRBY', KEYS[K_SESSION], 'version', 1))
+-- Announces events on the session's channel (one message per change, events separated by newlines).
+local function announce(encoded)
+  redis.call(PUBLISH_COMMAND, KEYS[K_CHANGES], table.concat(encoded, '\n'))
+end
+
+-- Records one change, after the script's own writes: version + 1, updated_at, its events in the
+-- capped log and on the change channel, and the sliding expiry. `events` is a list of {type, data_json}.
+local function commit(s, now, events)
+  s.version = int_str(tonumber(s.version) + 1)
   s.updated_at = int_str(now)
-  redis.call('HSET', KEYS[K_SESSION], 'updated_at', s.updated_at)
-  append_event(s, now, event_type, event_json)
+  redis.call('HSET', KEYS[K_SESSION], 'version', s.version, 'updated_at', s.updated_at)
+  local encoded = {}
+  for i = 1, #events do encoded[i] = encode_event(s.version, now, events[i][1], events[i][2]) end
+  redis.call('RPUSH', KEYS[K_EVENTS], unpack(encoded))
+  redis.call('LTRIM', KEYS[K_EVENTS], -EVENTS_RETAINED, -1)
   slide(s, now)
+  wrote(s, K_EVENTS)
+  announce(encoded)
+end
+
+-- Removes the session and everything under it, and announces `event_type` (session.deleted or
+-- session.expired) with the version after the last one. The log goes with the session.
+local function remove_session(s, now, event_type)
+  redis.call('DEL', KEYS[K_SESSION], KEYS[K_STEPS], KEYS[K_NARRATIVE], KEYS[K_SCENES], KEYS[K_CHOICES],
+    KEYS[K_MESSAGES], KEYS[K_EVENTS], KEYS[K_FINALIZED], KEYS[K_IDEMPOTENCY])
+  redis.call('ZREM', KEYS[K_EXPIRY], s.id)
+  announce({ encode_event(int_str(tonumber(s.version) + 1), now, event_type, '{}') })
 end

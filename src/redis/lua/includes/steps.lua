@@ -1,23 +1,40 @@
 -- Shared by the step scripts. Included with `-- @include "steps"` (brings in "session" too).
--- Return code (mapped in src/redis/script-errors.ts):
---   -12 step number outside 1..total_steps: {-12, total_steps}
--- Every step script answers {0, version, total_steps, progress_updated_at ('' if never), {saved step numbers}, …}
--- so that progress is computed from the step set the same script run saw (exact under concurrency).
+-- Steps live in a list: element n is step n ('' when not saved), stored as '<saved_at_ms>|<data JSON>'.
+-- Which steps are saved is also kept in the session field steps_saved, a hex bitmap (bit n-1 = step n),
+-- so progress never needs the step data. Every step script answers
+-- {0, version, total_steps, progress_updated_at ('' if never), steps_saved, …}.
 -- @include "session"
 
-local E_STEP_RANGE = -12
+local HEX = '0123456789abcdef'
 
--- The step number of ARGV[i] when it lies in 1..total_steps, else nil and the error reply.
+-- The step number of `arg` when it lies in 1..total_steps, else nil and the error reply.
 local function step_number(s, arg)
   local n = tonumber(arg)
   local total = tonumber(s.total_steps)
-  if n == nil or n < 1 or n > total or n ~= math.floor(n) then return nil, { E_STEP_RANGE, total } end
+  if n == nil or n < 1 or n > total or n ~= math.floor(n) then return nil, { E_STEP_OUT_OF_RANGE, total } end
   return n
 end
 
--- {0, version, total_steps, progress_updated_at, {step numbers}} followed by `extra` values.
+local function step_saved(s, n)
+  local i = math.floor((n - 1) / 4) + 1
+  local nibble = tonumber(string.sub(s.steps_saved or '', i, i), 16) or 0
+  return bit.band(nibble, bit.lshift(1, (n - 1) % 4)) ~= 0
+end
+
+-- Marks step n saved (or not) in s.steps_saved.
+local function mark_step(s, n, saved)
+  local bits = s.steps_saved or ''
+  local i = math.floor((n - 1) / 4) + 1
+  while #bits < i do bits = bits .. '0' end
+  local nibble = tonumber(string.sub(bits, i, i), 16)
+  local mask = bit.lshift(1, (n - 1) % 4)
+  if saved then nibble = bit.bor(nibble, mask) else nibble = bit.band(nibble, bit.bnot(mask)) end
+  s.steps_saved = string.sub(bits, 1, i - 1) .. string.sub(HEX, nibble + 1, nibble + 1) .. string.sub(bits, i + 1)
+end
+
+-- {0, version, total_steps, progress_updated_at, steps_saved} followed by `extra` values.
 local function progress_reply(s, ...)
-  local reply = { 0, s.version, s.total_steps, s.progress_updated_at or '', redis.call('HKEYS', KEYS[K_STEPS]) }
+  local reply = { 0, s.version, s.total_steps, s.progress_updated_at or '', s.steps_saved or '' }
   for _, v in ipairs({ ... }) do reply[#reply + 1] = v end
   return reply
 end

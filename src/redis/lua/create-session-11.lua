@@ -1,0 +1,28 @@
+-- Creates a session; idempotent by id (an existing session is returned unchanged).
+-- KEYS: the 11 session keys (see includes/session.lua)
+-- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
+--       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
+--       11 max_lifetime_seconds, 12 schema_version, 13 session.created event data (JSON)
+-- Returns: {0, flat session} created, {1, flat session} it already existed
+-- @include "session"
+
+local existing = load_session('')
+if existing then return { 1, flatten(existing) } end
+
+local now = now_ms()
+local s = {
+  id = ARGV[1], user_id = ARGV[2], workspace_id = ARGV[3], kind = ARGV[4], state = ARGV[5],
+  safety_level = ARGV[6], therapeutic_goals = ARGV[7], current_scene_id = '', total_steps = ARGV[8],
+  metadata = ARGV[9], ttl_seconds = ARGV[10], version = '1', schema_version = ARGV[12],
+  created_at = int_str(now), updated_at = int_str(now), completed_at = '',
+  absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000)
+}
+local expires_at = slid_expiry(s, now)
+s.expires_at = int_str(expires_at)
+redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
+set_expiry(s, expires_at, now)
+local event = encode_event(s.version, now, 'session.created', ARGV[13])
+redis.call('RPUSH', KEYS[K_EVENTS], event)
+wrote(s, K_EVENTS)
+announce({ event })
+return { 0, flatten(s) }

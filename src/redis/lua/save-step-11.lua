@@ -1,0 +1,30 @@
+-- Saves (replaces) step n and records the change: the steps list, steps_saved, progress_updated_at,
+-- version + 1, the event and the expiry, in one atomic run on the session's slot.
+-- KEYS: the 11 session keys (see includes/session.lua)
+-- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 step number, 4 data (JSON object)
+-- Returns: {0, version, total_steps, progress_updated_at, steps_saved, saved_at}
+--          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
+--          | {E_STEP_OUT_OF_RANGE, total_steps}
+-- @include "steps"
+
+local s, err = guard_write(ARGV[1], ARGV[2])
+if not s then return err end
+local n, range_err = step_number(s, ARGV[3])
+if not n then return range_err end
+
+local now = now_ms()
+local saved_at = int_str(now)
+local value = saved_at .. '|' .. ARGV[4]
+local length = redis.call('LLEN', KEYS[K_STEPS])
+if n <= length then
+  redis.call('LSET', KEYS[K_STEPS], n - 1, value)
+else
+  for _ = length + 1, n - 1 do redis.call('RPUSH', KEYS[K_STEPS], '') end
+  redis.call('RPUSH', KEYS[K_STEPS], value)
+end
+wrote(s, K_STEPS)
+mark_step(s, n, true)
+s.progress_updated_at = saved_at
+redis.call('HSET', KEYS[K_SESSION], 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at)
+commit(s, now, { { 'step.saved', '{"step":' .. int_str(n) .. '}' } })
+return progress_reply(s, saved_at)

@@ -1,0 +1,53 @@
+// Lua script loader in the BullMQ style: each script is lua/<name>-<numberOfKeys>.lua with a header
+// listing KEYS, ARGV and Returns; `-- @include "x"` pulls in lua/includes/x.lua once. The include
+// "constants" is generated from TypeScript (key order, error codes, limits), so a fact the scripts share
+// with the service is stated once. defineCommand is called once per client, which also gives EVALSHA
+// with a transparent fallback to EVAL on NOSCRIPT.
+import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import type { RedisClient } from './client.js'
+
+export interface ScriptDefinition { name: string, numberOfKeys: number, lua: string }
+
+/** Values the generated include declares as `local NAME = value`. */
+export type LuaConstants = Record<string, string | number>
+
+const luaDir = fileURLToPath(new URL('./lua/', import.meta.url))
+const INCLUDE = /^--\s*@include\s+"([a-z0-9-]+)"\s*$/gm
+
+export function renderConstants (constants: LuaConstants): string {
+  return Object.entries(constants)
+    .map(([name, value]) => `local ${name} = ${typeof value === 'number' ? String(value) : `'${value}'`}`)
+    .join('\n') + '\n'
+}
+
+function expandIncludes (source: string, constants: LuaConstants, seen: Set<string>): string {
+  return source.replace(INCLUDE, (_line, name: string) => {
+    if (seen.has(name)) return ''
+    seen.add(name)
+    if (name === 'constants') return renderConstants(constants)
+    return expandIncludes(readFileSync(join(luaDir, 'includes', `${name}.lua`), 'utf8'), constants, seen)
+  })
+}
+
+/** `save-step-11.lua` → { name: 'saveStep', numberOfKeys: 11, lua: <source with includes expanded> } */
+export function loadScriptDefinitions (constants: LuaConstants, dir: string = luaDir): ScriptDefinition[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.lua'))
+    .map((file) => {
+      const match = /^([a-z0-9-]+?)-(\d+)\.lua$/.exec(file)
+      if (match === null) throw new Error(`Lua script ${file} must be named <name>-<numberOfKeys>.lua`)
+      const name = match[1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
+      return { name, numberOfKeys: Number(match[2]), lua: expandIncludes(readFileSync(join(dir, file), 'utf8'), constants, new Set()) }
+    })
+}
+
+/** Defines every script as a command on the client; returns their names. */
+export function defineScripts (client: RedisClient, constants: LuaConstants): Set<string> {
+  const definitions = loadScriptDefinitions(constants)
+  for (const script of definitions) {
+    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+  }
+  return new Set(definitions.map((s) => s.name))
+}

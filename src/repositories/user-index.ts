@@ -1,0 +1,45 @@
+// The per-user index of sessions (one sorted set per user, score created_at): the one owner of that
+// key. Listing and erasure find a user's sessions here; entries of sessions that are gone are removed
+// by listings and by the expiry sweep.
+import type { RedisStore } from '../redis/store.js'
+
+/** A session stays findable until this long after the latest moment it can still exist. */
+const KEEP_MARGIN_MS = 60_000
+
+export class UserIndex {
+  constructor (private readonly store: RedisStore) {}
+
+  /** Files the session under its user until `aliveUntilMs` (its absolute expiry or retention end). */
+  async add (userId: string, sessionId: string, createdAtMs: number, aliveUntilMs: number): Promise<void> {
+    await this.store.scripts.indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS })
+  }
+
+  async remove (userId: string, sessionIds: readonly string[]): Promise<void> {
+    if (sessionIds.length === 0) return
+    const key = this.store.keys.userSessions(userId)
+    await this.store.call('unindexUserSessions', async (c) => await c.zrem(key, ...sessionIds))
+  }
+
+  /** Up to `count` entries after `position`, newest first (equal created_at: id descending). */
+  async entriesAfter (userId: string, position: [number, string] | null, count: number): Promise<Array<[number, string]>> {
+    const key = this.store.keys.userSessions(userId)
+    const entries: Array<[number, string]> = []
+    for (let offset = 0; entries.length < count; offset += count) {
+      const flat = await this.store.call('listUserSessions', async (c) =>
+        await c.zrevrangebyscore(key, position === null ? '+inf' : String(position[0]), '-inf', 'WITHSCORES', 'LIMIT', offset, count))
+      for (let i = 0; i + 1 < flat.length; i += 2) {
+        const entry: [number, string] = [Number(flat[i + 1]), flat[i]!]
+        const covered = position !== null && entry[0] === position[0] && entry[1] >= position[1]
+        if (!covered && entries.length < count) entries.push(entry)
+      }
+      if (flat.length < count * 2) break
+    }
+    return entries
+  }
+
+  /** Every session id in the user's index. */
+  async all (userId: string): Promise<string[]> {
+    const key = this.store.keys.userSessions(userId)
+    return await this.store.call('eraseUser', async (c) => await c.zrange(key, '0', '-1'))
+  }
+}
