@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import { REPO_ROOT } from './servers.js'
+import { SCENARIOS } from './scenarios.js'
 
 export interface Options {
   mode: 'main' | 'memory' | 'scale'
@@ -94,13 +95,16 @@ export function parseOptions (argv: string[]): Options | 'help' {
   if (values.help === true) return 'help'
   if (values.memory === true && values.scale === true) throw new Error('--memory and --scale are separate runs: pick one')
   const duration = positive('duration', values.duration, 10, 0.5)
+  const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const unknown = (only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id))
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`)
   return {
     mode: values.memory === true ? 'memory' : values.scale === true ? 'scale' : 'main',
     rounds: Math.floor(positive('rounds', values.rounds, 5)),
     duration,
     connections: Math.floor(positive('connections', values.connections, 50)),
     warmup: positive('warmup', values.warmup, Math.min(3, duration), 0),
-    only: values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    only,
     seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),
     skipBuild: values['skip-build'] === true,
     out: values.out ?? join(REPO_ROOT, 'bench/results'),

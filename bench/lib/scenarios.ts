@@ -139,5 +139,3 @@ export const SCENARIOS: Scenario[] = [
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/sessions/${pool(f, 'step', s)}`) }))
   }
 ]
-
-export const scenarioById = (id: string): Scenario | undefined => SCENARIOS.find((s) => s.id === id)
