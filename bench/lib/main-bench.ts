@@ -1,0 +1,126 @@
+// The default run: sessiond's scenarios and the baselines, measured in interleaved rounds.
+import { randomBytes } from 'node:crypto'
+import { join } from 'node:path'
+import { readdirSync } from 'node:fs'
+import type { Options } from './options.js'
+import type { Workspace } from './workspace.js'
+import { startRedis } from './redis-server.js'
+import { BASELINE_NAMES, REPO_ROOT, startBaseline, startSessiond, type ServerName } from './servers.js'
+import type { ServerProcess } from './processes.js'
+import { SCENARIOS, type FixturePool, type Scenario } from './scenarios.js'
+import { copyToPeerHashes, seedBlob, seedFixture } from './fixture.js'
+import { measure, runLoadWorker } from './measure.js'
+import { countCommands, type CommandCount } from './monitor.js'
+import { buildReport, renderMarkdown, type MainReport, type RoundMeasurement } from './report.js'
+import { shuffled } from './stats.js'
+import { num, ms } from './format.js'
+import { runMeta, stamp } from './output.js'
+import { summarizeProfile, formatSummary } from '../profile-summary.js'
+
+const log = (line: string): void => { process.stderr.write(`${line}\n`) }
+
+/** The scenarios of --only (ids checked by parseOptions), in their listed order; all without it. */
+export function selectScenarios (only: string[] | null): Scenario[] {
+  return only === null ? SCENARIOS : SCENARIOS.filter((s) => only.includes(s.id))
+}
+
+export async function runMain (opts: Options, ws: Workspace): Promise<MainReport> {
+  const scenarios = selectScenarios(opts.only)
+  const servers = new Set<ServerName>(scenarios.map((s) => s.server))
+  const pools = new Set<FixturePool>(scenarios.flatMap((s) => s.needs))
+  // Seeding (the peers' hashes too) goes through sessiond's API, so sessiond runs whenever anything is seeded.
+  if (pools.size > 0) servers.add('sessiond')
+
+  const redis = await startRedis(ws.dir)
+  ws.add(redis.stop)
+  const ctx = { redisUrl: redis.url, jwtSecret: randomBytes(32).toString('hex'), dir: ws.dir }
+  const running = new Map<ServerName, ServerProcess>()
+  const start = async (name: ServerName, cpuProfDir?: string): Promise<ServerProcess> => {
+    const server = name === 'sessiond' ? await startSessiond(ctx, { cpuProfDir }) : await startBaseline(name, ctx)
+    running.set(name, server)
+    ws.add(async () => { await server.stop() })
+    return server
+  }
+  if (servers.has('sessiond')) await start('sessiond')
+  for (const name of BASELINE_NAMES) if (servers.has(name)) await start(name)
+  log(`bench: servers up (${[...running.keys()].join(', ')}), redis on ${redis.url}, temp ${ws.dir}`)
+
+  const sessiondUrl = running.get('sessiond')?.url ?? null
+  const { fixture, seeding } = await seedFixture({ sessiondUrl, jwtSecret: ctx.jwtSecret, slots: opts.connections, pools, concurrency: opts.concurrency })
+  if (seeding !== null) log(`bench: seeded ${seeding.sessions} sessions with ${seeding.requests} API requests in ${seeding.seconds.toFixed(1)} s`)
+  if (servers.has('peer-get-session')) await copyToPeerHashes(redis, sessiondUrl!, fixture, 'get')
+  if (servers.has('peer-put-step')) await copyToPeerHashes(redis, sessiondUrl!, fixture, 'step')
+  if (servers.has('redis-get')) await seedBlob(redis)
+
+  let profileDir: string | undefined
+  if (opts.cpuProf && running.has('sessiond')) {
+    // A fresh, profiled sessiond on the seeded Redis: the profile holds its start, warm-up and the measured load.
+    profileDir = join(REPO_ROOT, 'bench/profiles', stamp())
+    await running.get('sessiond')!.stop()
+    await start('sessiond', profileDir)
+    log(`bench: profiling sessiond into ${profileDir}`)
+  }
+
+  const serverOf = (s: Scenario): ServerProcess => running.get(s.server)!
+  const specOf = (s: Scenario, duration: number) => ({ url: serverOf(s).url, connections: opts.connections, duration, slots: s.slots(fixture) })
+
+  const commands = new Map<string, CommandCount>()
+  for (const s of scenarios) {
+    const count = await countCommands(redis.port, serverOf(s).url, s.slots(fixture), opts.monitorRequests)
+    commands.set(s.id, count)
+    for (const failure of count.failures) log(`bench: !!! ${s.id}: ${failure}`)
+  }
+
+  if (opts.warmup > 0) {
+    log(`bench: warm-up, ${opts.warmup} s per scenario (not recorded)`)
+    for (const s of scenarios) {
+      const result = await runLoadWorker(specOf(s, opts.warmup))
+      if (result.non2xx + result.errors + result.timeouts > 0) log(`bench: !!! warm-up of ${s.id}: ${result.non2xx} non-2xx ${JSON.stringify(result.statusCodes)}, ${result.errors} errors, ${result.timeouts} timeouts`)
+    }
+  }
+
+  const measurements = new Map<string, RoundMeasurement[]>()
+  const orders: string[][] = []
+  for (let round = 1; round <= opts.rounds; round++) {
+    const order = shuffled(scenarios, opts.seed + round)
+    orders.push(order.map((s) => s.id))
+    log(`bench: round ${round}/${opts.rounds}: ${order.map((s) => s.id).join(' → ')}`)
+    for (const [position, s] of order.entries()) {
+      const m = await measure(specOf(s, opts.duration), serverOf(s).pid, redis)
+      const row: RoundMeasurement = { ...m, round, position }
+      measurements.set(s.id, [...(measurements.get(s.id) ?? []), row])
+      const bad = m.non2xx + m.errors + m.timeouts
+      log(`  ${s.id.padEnd(20)} ${num(m.rps).padStart(7)} req/s  p50 ${ms(m.p50).padStart(6)}  p99 ${ms(m.p99).padStart(6)} ms  ` +
+        `cpu ${num(m.serverCpuMicrosPerRequest).padStart(5)} µs/req  redis ${num(m.redisCpuMicrosPerRequest).padStart(4)} µs/req  rss ${num(m.rssBeforeBytes / 1_048_576)}→${num(m.peakRssBytes / 1_048_576)} MB${m.peakReset ? '' : ' (peak since start)'}` +
+        (bad > 0 ? `  !!! ${m.non2xx} non-2xx ${JSON.stringify(m.statusCodes)}, ${m.errors} errors, ${m.timeouts} timeouts` : ''))
+    }
+  }
+
+  const redisInfo = await redis.info('server')
+  if (profileDir !== undefined) {
+    await running.get('sessiond')!.stop()
+    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
+    if (files.length === 0) log(`bench: no .cpuprofile was written into ${profileDir}`)
+    for (const file of files) {
+      log(`bench: profile ${join(profileDir, file)}`)
+      log(formatSummary(summarizeProfile(join(profileDir, file)), 25))
+    }
+  }
+
+  return buildReport(scenarios, measurements, commands, {
+    ...runMeta(),
+    redisVersion: redisInfo.redis_version,
+    rounds: opts.rounds,
+    duration: opts.duration,
+    connections: opts.connections,
+    warmup: opts.warmup,
+    seed: opts.seed,
+    only: opts.only,
+    orders,
+    seeding: seeding === null ? null : { sessions: seeding.sessions, requests: seeding.requests, seconds: seeding.seconds },
+    profileDir: profileDir ?? null,
+    sessiondSettings: { NODE_ENV: 'production', RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'warn', audit: 'on (always)', metrics: 'on (always)' }
+  })
+}
+
+export { renderMarkdown }

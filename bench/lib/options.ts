@@ -1,0 +1,122 @@
+// Command-line options of `npm run bench -- …`.
+import { parseArgs } from 'node:util'
+import { join } from 'node:path'
+import { REPO_ROOT } from './servers.js'
+import { SCENARIOS } from './scenarios.js'
+
+export interface Options {
+  mode: 'main' | 'memory' | 'scale'
+  rounds: number
+  duration: number
+  connections: number
+  warmup: number
+  only: string[] | null
+  seed: number
+  skipBuild: boolean
+  out: string
+  updateReadme: boolean
+  cpuProf: boolean
+  monitorRequests: number
+  /** --memory: sessions created per shape. */
+  count: number
+  /** --scale: live sessions of the large store, and of the small one. */
+  live: number
+  smallLive: number
+  /** --scale: sessions of the large user (the small ones have 10). */
+  userSessions: number
+  /** --scale: POST session requests per measurement. */
+  scaleRequests: number
+  concurrency: number
+  keepTemp: boolean
+}
+
+export const USAGE = `npm run bench -- [options]
+
+  Default: every scenario and baseline, interleaved rounds, results in bench/results/latest.{json,md}.
+
+  --rounds N            interleaved rounds (default 5)
+  --duration S          seconds per measurement (default 10)
+  --connections N       autocannon connections, also the size of the session pool (default 50)
+  --warmup S            seconds of unrecorded load per scenario before round 1 (default 3, 0 = none)
+  --only a,b,…          only these scenarios/baselines (ids in bench/README.md)
+  --seed N              seed of the per-round shuffle (default: random, recorded)
+  --skip-build          do not run npm run build first (dist/ must be current)
+  --out DIR             where results go (default bench/results)
+  --update-readme       rewrite the table between the bench:table markers of bench/README.md
+  --cpu-prof            profile sessiond (node --cpu-prof) into bench/profiles/<stamp>/ and summarize it
+  --monitor-requests N  requests of the MONITOR pass that counts Redis commands (default 20)
+  --keep-temp           keep the temp folder (server logs) after the run
+
+  --memory              sub-benchmark: Redis bytes per session (plain, onboarding, chat)
+    --count N           sessions per shape (default 2000)
+  --scale               sub-benchmark: 10 vs 10 000 sessions per user, 10 k vs --live live sessions
+    --live N            live sessions of the large store (default 100000; 1000000 for the full check)
+    --small-live N      live sessions of the small store (default 10000)
+    --user-sessions N   sessions of the large user (default 10000)
+    --scale-requests N  POST session requests per measurement (default 2000)
+  --concurrency N       requests in flight while seeding (default 64)
+`
+
+function positive (name: string, value: string | undefined, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${value}"`)
+  return n
+}
+
+export function parseOptions (argv: string[]): Options | 'help' {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      help: { type: 'boolean', short: 'h' },
+      rounds: { type: 'string' },
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      warmup: { type: 'string' },
+      only: { type: 'string' },
+      seed: { type: 'string' },
+      'skip-build': { type: 'boolean' },
+      out: { type: 'string' },
+      'update-readme': { type: 'boolean' },
+      'cpu-prof': { type: 'boolean' },
+      'monitor-requests': { type: 'string' },
+      'keep-temp': { type: 'boolean' },
+      memory: { type: 'boolean' },
+      count: { type: 'string' },
+      scale: { type: 'boolean' },
+      live: { type: 'string' },
+      'small-live': { type: 'string' },
+      'user-sessions': { type: 'string' },
+      'scale-requests': { type: 'string' },
+      concurrency: { type: 'string' }
+    }
+  })
+  if (values.help === true) return 'help'
+  if (values.memory === true && values.scale === true) throw new Error('--memory and --scale are separate runs: pick one')
+  const duration = positive('duration', values.duration, 10, 0.5)
+  const only = values.only === undefined ? null : values.only.split(',').map((s) => s.trim()).filter((s) => s !== '')
+  const unknown = (only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id))
+  if (unknown.length > 0) throw new Error(`--only: unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.id).join(', ')}`)
+  return {
+    mode: values.memory === true ? 'memory' : values.scale === true ? 'scale' : 'main',
+    rounds: Math.floor(positive('rounds', values.rounds, 5)),
+    duration,
+    connections: Math.floor(positive('connections', values.connections, 50)),
+    warmup: positive('warmup', values.warmup, Math.min(3, duration), 0),
+    only,
+    seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),
+    skipBuild: values['skip-build'] === true,
+    out: values.out ?? join(REPO_ROOT, 'bench/results'),
+    updateReadme: values['update-readme'] === true,
+    cpuProf: values['cpu-prof'] === true,
+    monitorRequests: Math.floor(positive('monitor-requests', values['monitor-requests'], 20)),
+    count: Math.floor(positive('count', values.count, 2000)),
+    live: Math.floor(positive('live', values.live, 100_000)),
+    smallLive: Math.floor(positive('small-live', values['small-live'], 10_000)),
+    userSessions: Math.floor(positive('user-sessions', values['user-sessions'], 10_000)),
+    scaleRequests: Math.floor(positive('scale-requests', values['scale-requests'], 2000)),
+    concurrency: Math.floor(positive('concurrency', values.concurrency, 64)),
+    keepTemp: values['keep-temp'] === true
+  }
+}

@@ -1,0 +1,166 @@
+// Aggregation of the main run (medians of per-round ratios, targets) and its Markdown table.
+import { MAX_SESSIOND_RSS_BYTES, SCENARIO_TARGETS } from '../targets.js'
+import type { Measurement } from './measure.js'
+import type { CommandCount } from './monitor.js'
+import type { Scenario } from './scenarios.js'
+import { median, ratio, spread, type Spread } from './stats.js'
+import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
+
+export interface RoundMeasurement extends Measurement { round: number, position: number }
+
+export interface TargetCheck { name: string, limit: string, value: number | null, pass: boolean | null }
+
+export interface ScenarioReport {
+  id: string
+  title: string
+  server: string
+  kind: 'read' | 'write'
+  peer: string | null
+  baseline: string | null
+  rounds: RoundMeasurement[]
+  median: { rps: number | null, p50: number | null, p99: number | null, serverCpuMicros: number | null, redisCpuMicros: number | null, loadCpuMicros: number | null }
+  peakRssBytes: number
+  non2xx: number
+  statusCodes: Record<string, number>
+  commands: CommandCount | null
+  ratios: { rpsVsPeer: Spread, rpsVsBaseline: Spread, cpuVsPeer: Spread, redisCpuVsPeer: Spread, p99VsPeer: Spread } | null
+  targets: TargetCheck[]
+}
+
+export interface MainReport {
+  kind: 'main'
+  meta: Record<string, unknown>
+  scenarios: ScenarioReport[]
+  sessiondPeakRss: { bytes: number | null, limitBytes: number, pass: boolean | null }
+  non2xxTotal: number
+}
+
+const byRound = (rows: RoundMeasurement[], round: number): RoundMeasurement | undefined => rows.find((m) => m.round === round)
+
+function perRound (s: RoundMeasurement[], other: RoundMeasurement[] | undefined, pick: (m: RoundMeasurement) => number): Spread {
+  if (other === undefined) return spread([])
+  return spread(s.map((m) => ratio(pick(m), byRound(other, m.round) === undefined ? undefined : pick(byRound(other, m.round)!))))
+}
+
+export function buildReport (
+  scenarios: Scenario[],
+  measurements: Map<string, RoundMeasurement[]>,
+  commands: Map<string, CommandCount>,
+  meta: Record<string, unknown>
+): MainReport {
+  const reports = scenarios.map((scenario): ScenarioReport => {
+    const rows = measurements.get(scenario.id) ?? []
+    const statusCodes: Record<string, number> = {}
+    for (const m of rows) for (const [code, n] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
+    const peer = scenario.peer === undefined ? undefined : measurements.get(scenario.peer)
+    const base = scenario.baseline === undefined ? undefined : measurements.get(scenario.baseline)
+    const ratios = scenario.server !== 'sessiond'
+      ? null
+      : {
+          rpsVsPeer: perRound(rows, peer, (m) => m.rps),
+          rpsVsBaseline: perRound(rows, base, (m) => m.rps),
+          cpuVsPeer: perRound(rows, peer, (m) => m.serverCpuMicrosPerRequest),
+          redisCpuVsPeer: perRound(rows, peer, (m) => m.redisCpuMicrosPerRequest),
+          p99VsPeer: perRound(rows, peer, (m) => m.p99)
+        }
+    const targets: TargetCheck[] = []
+    const t = SCENARIO_TARGETS[scenario.id]
+    if (t !== undefined && ratios !== null) {
+      const check = (name: string, limit: string, value: number | null, ok: (v: number) => boolean): void => {
+        targets.push({ name, limit, value, pass: value === null ? null : ok(value) })
+      }
+      if (t.minRpsVsPeer !== undefined) check('req/s vs peer', `≥ ${t.minRpsVsPeer}×`, ratios.rpsVsPeer.median, (v) => v >= t.minRpsVsPeer!)
+      if (t.maxCpuVsPeer !== undefined) check('CPU/req vs peer', `≤ ${t.maxCpuVsPeer}×`, ratios.cpuVsPeer.median, (v) => v <= t.maxCpuVsPeer!)
+      if (t.maxP99VsPeer !== undefined) check('p99 vs peer', `≤ ${t.maxP99VsPeer}×`, ratios.p99VsPeer.median, (v) => v <= t.maxP99VsPeer!)
+    }
+    return {
+      id: scenario.id,
+      title: scenario.title,
+      server: scenario.server,
+      kind: scenario.kind,
+      peer: scenario.peer ?? null,
+      baseline: scenario.baseline ?? null,
+      rounds: rows,
+      median: {
+        rps: median(rows.map((m) => m.rps)),
+        p50: median(rows.map((m) => m.p50)),
+        p99: median(rows.map((m) => m.p99)),
+        serverCpuMicros: median(rows.map((m) => m.serverCpuMicrosPerRequest)),
+        redisCpuMicros: median(rows.map((m) => m.redisCpuMicrosPerRequest)),
+        loadCpuMicros: median(rows.map((m) => m.loadCpuMicrosPerRequest))
+      },
+      peakRssBytes: Math.max(0, ...rows.map((m) => m.peakRssBytes)),
+      non2xx: rows.reduce((sum, m) => sum + m.non2xx + m.errors + m.timeouts, 0) + (commands.get(scenario.id)?.failures.length ?? 0),
+      statusCodes,
+      commands: commands.get(scenario.id) ?? null,
+      ratios,
+      targets
+    }
+  })
+  const sessiond = reports.filter((r) => r.server === 'sessiond' && r.rounds.length > 0)
+  const rss = sessiond.length === 0 ? null : Math.max(...sessiond.map((r) => r.peakRssBytes))
+  return {
+    kind: 'main',
+    meta,
+    scenarios: reports,
+    sessiondPeakRss: { bytes: rss, limitBytes: MAX_SESSIOND_RSS_BYTES, pass: rss === null ? null : rss <= MAX_SESSIOND_RSS_BYTES },
+    non2xxTotal: reports.reduce((sum, r) => sum + r.non2xx, 0)
+  }
+}
+
+const targetCell = (checks: TargetCheck[]): string =>
+  checks.length === 0 ? dash : checks.map((c) => `${c.name.split(' ')[0]} ${c.limit} ${mark(c.pass)}`).join('<br>')
+
+function commandsCell (c: CommandCount | null): string {
+  if (c === null) return dash
+  return num(c.perRequest, c.perRequest % 1 === 0 ? 0 : 2)
+}
+
+function commandNames (counts: Record<string, number>): string {
+  return Object.entries(counts).map(([name, n]) => `${name}×${num(n, n % 1 === 0 ? 0 : 2)}`).join(', ')
+}
+
+export function renderMarkdown (report: MainReport): string {
+  const m = report.meta
+  const sessiond = report.scenarios.filter((s) => s.server === 'sessiond' && s.rounds.length > 0)
+  const baselines = report.scenarios.filter((s) => s.server !== 'sessiond' && s.rounds.length > 0)
+  const parts: string[] = []
+  parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s, ` +
+    `${String(m.connections)} connections, Node ${String(m.node)}, redis-server ${String(m.redisVersion)}, ${String(m.cpus)} CPUs (load ${String(m.loadAverage)} at start).`)
+  if (sessiond.length > 0) {
+    parts.push('', table(
+      ['sessiond scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req', '× peer req/s', '× (b)/(c) req/s', 'CPU × peer', 'p99 × peer', 'targets'],
+      sessiond.map((s) => [
+        `${s.title} (vs ${s.peer === 'peer-get-session' ? 'd' : 'e'})`,
+        num(s.median.rps), ms(s.median.p50), ms(s.median.p99),
+        s.non2xx === 0 ? '0' : `**${s.non2xx}**`,
+        num(s.median.serverCpuMicros), num(s.median.redisCpuMicros),
+        commandsCell(s.commands),
+        ratioCell(s.ratios!.rpsVsPeer), ratioCell(s.ratios!.rpsVsBaseline), ratioCell(s.ratios!.cpuVsPeer), ratioCell(s.ratios!.p99VsPeer),
+        targetCell(s.targets)
+      ]), [12]
+    ))
+  }
+  if (baselines.length > 0) {
+    parts.push('', table(
+      ['baseline', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req', 'peak RSS MB'],
+      baselines.map((s) => [
+        s.title, num(s.median.rps), ms(s.median.p50), ms(s.median.p99), s.non2xx === 0 ? '0' : `**${s.non2xx}**`,
+        num(s.median.serverCpuMicros), num(s.median.redisCpuMicros), commandsCell(s.commands), mib(s.peakRssBytes)
+      ])
+    ))
+  }
+  const rss = report.sessiondPeakRss
+  if (rss.bytes !== null) parts.push('', `sessiond peak RSS under load: ${mib(rss.bytes)} MB (target ≤ ${mib(rss.limitBytes)} MB ${mark(rss.pass)}).`)
+  parts.push(report.non2xxTotal === 0 ? 'Non-2xx responses: none.' : `**Non-2xx responses or errors: ${report.non2xxTotal}** — see latest.json (statusCodes, commands.failures).`)
+  const withCommands = report.scenarios.filter((s) => s.commands !== null)
+  if (withCommands.length > 0) {
+    parts.push('', 'Redis commands per request (MONITOR, requests sent one at a time; a script call counts once, the commands it runs inside Redis are listed after "in scripts"):', '')
+    for (const s of withCommands) {
+      const c = s.commands!
+      const inside = Object.keys(c.insideScripts).length > 0 ? `; in scripts ${num(c.insideScriptsPerRequest, 1)}: ${commandNames(c.insideScripts)}` : ''
+      parts.push(`- ${s.title}: ${commandNames(c.names) || 'none'}${inside}`)
+    }
+  }
+  return parts.join('\n') + '\n'
+}

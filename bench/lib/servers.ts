@@ -1,0 +1,77 @@
+// Starting sessiond (from the build output, production settings) and the baseline servers.
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort, startServer, type ServerProcess } from './processes.js'
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const SESSIOND_ENTRY = join(REPO_ROOT, 'dist/src/server.js')
+
+export const BASELINE_NAMES = ['bare', 'redis-get', 'redis-lua', 'peer-get-session', 'peer-put-step'] as const
+export type BaselineName = typeof BASELINE_NAMES[number]
+export type ServerName = 'sessiond' | BaselineName
+
+/** High enough that the limiter (which still runs, and counts in Redis) never answers 429. */
+export const RATE_LIMIT_MAX = '10000000'
+
+export interface ServerContext {
+  redisUrl: string
+  jwtSecret: string
+  /** The run's temp folder: logs, and the cwd of every server (so no stray .env is read). */
+  dir: string
+}
+
+function baseEnv (): Record<string, string> {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }
+}
+
+export interface SessiondOptions {
+  /** `node --cpu-prof --cpu-prof-dir <dir>`: the profile is written when the server stops. */
+  cpuProfDir?: string
+  logName?: string
+}
+
+export async function startSessiond (ctx: ServerContext, opts: SessiondOptions = {}): Promise<ServerProcess> {
+  if (!existsSync(SESSIOND_ENTRY)) throw new Error(`${SESSIOND_ENTRY} is missing: run npm run build (or drop --skip-build)`)
+  const port = await freePort()
+  const args = [SESSIOND_ENTRY]
+  if (opts.cpuProfDir !== undefined) {
+    mkdirSync(opts.cpuProfDir, { recursive: true })
+    args.unshift('--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir)
+  }
+  return await startServer({
+    name: 'sessiond',
+    command: process.execPath,
+    args,
+    cwd: ctx.dir,
+    port,
+    readyPath: '/health/ready',
+    logFile: join(ctx.dir, `${opts.logName ?? 'sessiond'}.log`),
+    env: {
+      ...baseEnv(),
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      REDIS_URL: ctx.redisUrl,
+      JWT_SECRET: ctx.jwtSecret,
+      RATE_LIMIT_MAX,
+      LOG_LEVEL: 'warn',
+      KEY_ENV: 'bench'
+    }
+  })
+}
+
+export async function startBaseline (name: BaselineName, ctx: ServerContext): Promise<ServerProcess> {
+  const port = await freePort()
+  return await startServer({
+    name,
+    command: process.execPath,
+    args: ['--import', 'tsx', join(REPO_ROOT, 'bench/baselines', `${name}.ts`)],
+    // tsx resolves its loader from the repository's node_modules.
+    cwd: REPO_ROOT,
+    port,
+    readyPath: '/ready',
+    logFile: join(ctx.dir, `${name}.log`),
+    env: { ...baseEnv(), NODE_ENV: 'production', PORT: String(port), REDIS_URL: ctx.redisUrl, JWT_SECRET: ctx.jwtSecret, LOG_LEVEL: 'warn' }
+  })
+}
