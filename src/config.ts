@@ -180,6 +180,10 @@ function redisConfig (env: Env, nodeEnv: string): RedisConfig {
   }
 }
 
+/** RATE_LIMIT_MAX when unset; open development mode (no credentials) gets a generous default (docs/decisions/0603). */
+export const DEFAULT_RATE_LIMIT_MAX = 600
+export const OPEN_MODE_RATE_LIMIT_MAX = 6000
+
 export function loadConfig (env: Env): Config {
   const nodeEnv = raw(env, 'NODE_ENV') ?? 'development'
   const day = 86_400
@@ -211,7 +215,7 @@ export function loadConfig (env: Env): Config {
       jwtAudience: raw(env, 'JWT_AUDIENCE')
     },
     rateLimit: {
-      max: int(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
+      max: int(env, 'RATE_LIMIT_MAX', DEFAULT_RATE_LIMIT_MAX, 1, 10_000_000),
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000)
     },
     auditRetentionSeconds: int(env, 'AUDIT_RETENTION_SECONDS', 90 * day, 60, 3650 * day),
@@ -224,6 +228,8 @@ export function loadConfig (env: Env): Config {
   if (nodeEnv === 'production' && hasNoCredentials(config)) {
     throw new ConfigError('API_KEYS', 'is required in production (or ADMIN_API_KEYS, JWT_SECRET, JWT_PUBLIC_KEY): refusing to run an open service')
   }
+  // Open development mode is one principal for every local caller: a developer's own burst must not lock them out.
+  if (hasNoCredentials(config) && raw(env, 'RATE_LIMIT_MAX') === undefined) config.rateLimit.max = OPEN_MODE_RATE_LIMIT_MAX
   return config
 }
 

@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { generateKeyPairSync } from 'node:crypto'
-import { loadConfig, ConfigError, hasNoCredentials } from '../src/config.js'
+import { loadConfig, ConfigError, hasNoCredentials, DEFAULT_RATE_LIMIT_MAX, OPEN_MODE_RATE_LIMIT_MAX } from '../src/config.js'
 
 const KEY_A = 'a'.repeat(32)
 const KEY_B = 'b'.repeat(40)
@@ -49,7 +49,7 @@ t.test('with an empty environment every value has its contract default (§11)', 
       maxMessagesPerSession: 1000
     },
     auth: { apiKeys: [], adminApiKeys: [] },
-    rateLimit: { max: 600, windowMs: 60_000 },
+    rateLimit: { max: 6000, windowMs: 60_000 },
     auditRetentionSeconds: 7_776_000
   })
   t.ok(hasNoCredentials(config), 'no credentials: open development mode')
@@ -227,4 +227,15 @@ t.test('TRUST_PROXY accepts booleans, hop counts and address lists, and names it
   t.equal(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy, 2)
   t.same(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
   t.throws(() => loadConfig({ ...base, TRUST_PROXY: 'everyone' }), /TRUST_PROXY/)
+})
+
+t.test('open development mode defaults RATE_LIMIT_MAX to 6000; with credentials the contract\'s 600', async (t) => {
+  t.equal(loadConfig({}).rateLimit.max, OPEN_MODE_RATE_LIMIT_MAX)
+  t.equal(OPEN_MODE_RATE_LIMIT_MAX, 6000)
+  t.equal(loadConfig({ API_KEYS: `a:${KEY_A}` }).rateLimit.max, DEFAULT_RATE_LIMIT_MAX)
+  t.equal(DEFAULT_RATE_LIMIT_MAX, 600)
+  t.equal(loadConfig({ JWT_SECRET: KEY_A }).rateLimit.max, 600)
+  t.equal(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', API_KEYS: `a:${KEY_A}` }).rateLimit.max, 600)
+  t.equal(loadConfig({ RATE_LIMIT_MAX: '50' }).rateLimit.max, 50, 'an explicit value always wins, open or not')
+  t.equal(loadConfig({ RATE_LIMIT_MAX: ' ' }).rateLimit.max, 6000, 'blank is unset')
 })
