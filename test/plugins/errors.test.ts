@@ -2,8 +2,10 @@
 import t from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
+import { connect, type AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import configPlugin from '../../plugins/config.js'
-import errors, { frameworkErrorHandler } from '../../plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrorHandler } from '../../plugins/errors.js'
 import { loadConfig } from '../../src/config.js'
 import { AppError, RedisUnavailableError } from '../../src/errors.js'
 
@@ -13,7 +15,8 @@ async function bareApp (t: { teardown: (fn: () => unknown) => void }, logs: stri
   const app = Fastify({
     bodyLimit: 1024,
     logger: { level: 'info', stream: new Writable({ write (chunk, _enc, done) { logs.push(String(chunk)); done() } }) },
-    frameworkErrors: frameworkErrorHandler((request) => ({ 'x-request-id': request.id, 'x-from-hooks': 'yes' }))
+    frameworkErrors: frameworkErrorHandler((request) => ({ 'x-request-id': request.id, 'x-from-hooks': 'yes' })),
+    clientErrorHandler: clientErrorHandler({ 'x-from-hooks': 'yes' })
   })
   await app.register(configPlugin, { config: loadConfig({}) })
   await app.register(errors)
@@ -99,6 +102,16 @@ t.test('a known path with a method it lacks is 405 with an allow header', async 
   t.equal(put.headers.allow, 'POST')
 })
 
+t.test('OPTIONS on a known path is 404 like an unknown route, never 405 (CORS preflights, contract §1)', async (t) => {
+  const app = await bareApp(t)
+  for (const url of ['/things/42', '/things', '/nowhere']) {
+    const response = await app.inject({ method: 'OPTIONS', url, headers: { origin: 'http://a.test', 'access-control-request-method': 'GET' } })
+    t.equal(response.statusCode, 404, url)
+    t.equal(response.headers.allow, undefined)
+    t.match(response.json(), { code: 'not_found', status: 404 })
+  }
+})
+
 t.test('malformed JSON and an empty JSON body are 400 problems', async (t) => {
   const app = await bareApp(t)
   const malformed = await app.inject({ method: 'POST', url: '/things', payload: '{"name": ', headers: { 'content-type': 'application/json' } })
@@ -156,4 +169,35 @@ t.test('an unexpected error is a 500 without its message or stack, and is logged
   t.notMatch(response.body, /hunter2|srv\/app|at |stack/)
   const logged = logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed')
   t.match(logged, { level: 50, err: { message: /hunter2/, stack: String } }, 'the log keeps what the response hides')
+})
+
+/** Sends raw bytes to a listening app and returns everything it answers until it closes the connection. */
+async function rawExchange (port: number, bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1')
+  let answer = ''
+  socket.on('data', (chunk) => { answer += String(chunk) })
+  socket.on('error', () => {})
+  socket.write(bytes)
+  await once(socket, 'close')
+  return answer
+}
+
+t.test('what Node refuses before routing (not HTTP, headers too large) is still a problem document', async (t) => {
+  const app = await bareApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  for (const [bytes, status, code] of [
+    ['this is not http\r\n\r\n', 400, 'validation_failed'],
+    [`GET /things/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large']
+  ] as const) {
+    const answer = await rawExchange(port, bytes)
+    const [head = '', body = ''] = answer.split('\r\n\r\n')
+    t.match(head, new RegExp(`^HTTP/1.1 ${status} `), `${code}: status line`)
+    t.match(head, /content-type: application\/problem\+json; charset=utf-8/)
+    t.match(head, /x-from-hooks: yes/, 'with the headers every response carries')
+    t.match(head, /connection: close/)
+    const problem = JSON.parse(body)
+    t.match(problem, { code, status, type: `urn:sessiond:problem:${code}`, request_id: String })
+    t.match(head, new RegExp(`x-request-id: ${problem.request_id}`))
+  }
 })
