@@ -27,6 +27,9 @@ const byStatus: Record<number, ProblemCode> = {
   413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 503: 'service_unavailable'
 }
 
+/** An allowed value as a person reads it in a list: strings bare, anything else as JSON. */
+const listed = (value: unknown): string => typeof value === 'string' ? value : JSON.stringify(value)
+
 function validationIssues (err: FastifyError): ValidationIssue[] {
   const context = (err as { validationContext?: string }).validationContext ?? 'body'
   return (err.validation ?? []).map((issue) => {
@@ -34,7 +37,9 @@ function validationIssues (err: FastifyError): ValidationIssue[] {
     const extra = typeof params.additionalProperty === 'string'
       ? `/${params.additionalProperty}`
       : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : ''
-    const message = typeof params.additionalProperty === 'string' ? 'is not a known field' : issue.message ?? 'is invalid'
+    const message = typeof params.additionalProperty === 'string'
+      ? 'is not a known field'
+      : Array.isArray(params.allowedValues) ? `must be one of ${params.allowedValues.map(listed).join(', ')}` : issue.message ?? 'is invalid'
     return { path: `${context}${issue.instancePath}${extra}`, message }
   })
 }

@@ -49,3 +49,14 @@ t.test('secret fields are redacted at the top level of a log call, not only one 
   t.match(entry, { password: '[redacted]', token: '[redacted]', content: '[redacted]', body: { secret: '[redacted]', api_key: '[redacted]' } })
   for (const secret of ['pw-123', 'tok-456', 'sec-789', 'key-012', 'my diary entry']) t.notMatch(lines.join(''), secret)
 })
+
+t.test('an enum violation on a real route lists the contract\'s values', async (t) => {
+  const { app } = await buildTestApp(t)
+  const response = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'u', kind: 'wizard' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), {
+    code: 'validation_failed',
+    detail: 'body/kind must be one of generic, onboarding, narrative, chat',
+    errors: [{ path: 'body/kind', message: 'must be one of generic, onboarding, narrative, chat' }]
+  })
+})

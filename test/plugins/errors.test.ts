@@ -24,7 +24,11 @@ async function bareApp (t: { teardown: (fn: () => unknown) => void }, logs: stri
   app.delete('/things/:id', async () => null)
   app.post('/things', {
     schema: {
-      body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+      body: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string' }, kind: { type: 'string', enum: ['generic', 'onboarding', 'narrative', 'chat'] }, level: { enum: [1, 2, null] } }
+      },
       querystring: { type: 'object', properties: { limit: { type: 'integer', maximum: 200 } } }
     }
   }, async (request) => request.body)
@@ -79,6 +83,16 @@ t.test('validation errors are 400 validation_failed with an `errors` list of pat
   const query = await app.inject({ method: 'POST', url: '/things?limit=500', payload: { name: 'x' } })
   t.equal(query.statusCode, 400)
   t.match(query.json().errors, [{ path: 'querystring/limit' }])
+})
+
+t.test('an enum violation names the allowed values, in `detail` and in `errors`', async (t) => {
+  const app = await bareApp(t)
+  const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', kind: 'wizard' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), { code: 'validation_failed', errors: [{ path: 'body/kind', message: 'must be one of generic, onboarding, narrative, chat' }] })
+  t.equal(response.json().detail, 'body/kind must be one of generic, onboarding, narrative, chat')
+  const other = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', level: 3 } })
+  t.match(other.json().errors, [{ path: 'body/level', message: 'must be one of 1, 2, null' }], 'values that are not strings as JSON')
 })
 
 t.test('an unknown route is a 404 not_found problem', async (t) => {
