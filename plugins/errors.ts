@@ -1,7 +1,11 @@
 // Every error leaves as RFC 9457 problem+json: domain errors, validation, framework errors, unknown
-// routes (404) and known paths called with the wrong method (405 + allow). 5xx hide their internals.
+// routes (404) and known paths called with the wrong method (405 + allow), and what Node refuses
+// before routing (slow or oversized requests). 5xx hide their internals.
 import fp from 'fastify-plugin'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 
 declare module 'fastify' {
@@ -26,9 +30,12 @@ const frameworkCodes: Record<string, ProblemCode> = {
 }
 
 const byStatus: Record<number, ProblemCode> = {
-  400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
+  400: 'validation_failed', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 408: 'request_timeout',
   413: 'payload_too_large', 415: 'unsupported_media_type', 429: 'rate_limited', 503: 'service_unavailable'
 }
+
+/** An allowed value as a person reads it in a list: strings bare, anything else as JSON. */
+const listed = (value: unknown): string => typeof value === 'string' ? value : JSON.stringify(value)
 
 function validationIssues (err: FastifyError): ValidationIssue[] {
   const context = (err as { validationContext?: string }).validationContext ?? 'body'
@@ -37,7 +44,9 @@ function validationIssues (err: FastifyError): ValidationIssue[] {
     const extra = typeof params.additionalProperty === 'string'
       ? `/${params.additionalProperty}`
       : typeof params.missingProperty === 'string' ? `/${params.missingProperty}` : ''
-    const message = typeof params.additionalProperty === 'string' ? 'is not a known field' : issue.message ?? 'is invalid'
+    const message = typeof params.additionalProperty === 'string'
+      ? 'is not a known field'
+      : Array.isArray(params.allowedValues) ? `must be one of ${params.allowedValues.map(listed).join(', ')}` : issue.message ?? 'is invalid'
     return { path: `${context}${issue.instancePath}${extra}`, message }
   })
 }
@@ -88,6 +97,33 @@ export function frameworkErrorHandler (headers: Readonly<Record<string, string>>
   }
 }
 
+/**
+ * For Fastify's `clientErrorHandler` option. What Node refuses before a request reaches Fastify — headers
+ * or body slower than the timeouts, headers too large, bytes that are not HTTP — still answers
+ * problem+json (with `headers`, the ones every response carries), then the connection closes.
+ */
+export function clientErrorHandler (headers: Readonly<Record<string, string>>) {
+  return function clientError (err: NodeJS.ErrnoException, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return
+    // A response already under way cannot be replaced.
+    const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage
+    if (socket.writable && inFlight?.headersSent !== true) {
+      const code: ProblemCode = err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request_timeout'
+        : err.code === 'HPE_HEADER_OVERFLOW' ? 'request_headers_too_large' : 'validation_failed'
+      const detail = code === 'request_timeout'
+        ? 'The request did not arrive in time'
+        : code === 'request_headers_too_large' ? 'The request headers are too large' : 'The request is not valid HTTP'
+      const requestId = randomUUID()
+      const body = JSON.stringify(problemFor(code, detail, requestId))
+      const head = { ...headers, 'x-request-id': requestId, 'content-type': 'application/problem+json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' }
+      const status = problemTable[code].status
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${Object.entries(head).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`)
+    }
+    socket.destroy()
+  }
+}
+
 const METHODS: HTTPMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE']
 
 export default fp(async function errors (fastify) {
@@ -109,7 +145,8 @@ export default fp(async function errors (fastify) {
 
   function answerNotFound (request: FastifyRequest, reply: FastifyReply): FastifyReply {
     const path = request.url.split('?')[0] ?? '/'
-    const allowed = METHODS.filter((m) => routes.find(m, path) !== null)
+    // A preflight (CORS off, or an origin it refuses) is a request for an unknown route, never a 405.
+    const allowed = request.method === 'OPTIONS' ? [] : METHODS.filter((m) => routes.find(m, path) !== null)
     if (allowed.length > 0) {
       const allow = allowed.includes('GET') ? [...allowed, 'HEAD'] : allowed
       return sendProblem(reply, problemFor('method_not_allowed', `${request.method} is not allowed here`, request.id), { allow: allow.join(', ') })

@@ -8,6 +8,9 @@ import { Problem } from '../schemas/common.js'
 import { Session } from '../schemas/session.js'
 import { Progress } from '../schemas/summary.js'
 
+/** The Content-Security-Policy of Swagger UI at /docs. */
+export const DOCS_CSP = "default-src 'self'; base-uri 'self'; connect-src 'self'; font-src 'self' data:; form-action 'self'; " +
+  "frame-ancestors 'none'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'"
 
 function optionalDefaults (schema: Record<string, any>): any {
   const query = schema?.querystring
@@ -42,7 +45,13 @@ export default fp(async function openapi (fastify) {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`)
     }
   })
-  await fastify.register(swaggerUi, { routePrefix: '/docs', staticCSP: true })
+  await fastify.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Its own CSP, for /docs only (the API keeps default-src 'none'). Swagger UI applies inline styles;
+    // no inline script, nothing from other hosts, no online validator (docs/decisions/0604).
+    staticCSP: DOCS_CSP,
+    uiConfig: { validatorUrl: null }
+  })
 
   const hidden = { schema: { hide: true } }
   fastify.get('/openapi.json', hidden, async () => fastify.swagger())

@@ -5,7 +5,7 @@ import type { Config } from './config.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
 import validation from '../plugins/validation.js'
-import errors, { frameworkErrorHandler } from '../plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrorHandler } from '../plugins/errors.js'
 import requestContext, { requestIdFor } from '../plugins/request-context.js'
 import securityHeaders, { SECURITY_HEADERS } from '../plugins/security-headers.js'
 import noStore from '../plugins/no-store.js'
@@ -18,6 +18,7 @@ import auth from '../plugins/auth.js'
 import rateLimit from '../plugins/rate-limit.js'
 import audit from '../plugins/audit.js'
 import idempotency from '../plugins/idempotency.js'
+import cors from '../plugins/cors.js'
 import sessionRoutes from '../routes/sessions.js'
 import userRoutes from '../routes/users.js'
 import stepRoutes from '../routes/steps.js'
@@ -65,6 +66,11 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,
+    // Slow clients (contract §1, docs/decisions/0601): Node's timers on receiving a request, checked every
+    // second; a response (an event stream) is never cut. Fastify sets server.requestTimeout itself.
+    requestTimeout: config.timeouts.requestMs,
+    http: { headersTimeout: config.timeouts.headersMs, requestTimeout: config.timeouts.requestMs, connectionsCheckingInterval: 1000 },
+    clientErrorHandler: clientErrorHandler(SECURITY_HEADERS),
     // Behind an ingress, the client address (rate limits of anonymous callers) comes from x-forwarded-for.
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     routerOptions: { maxParamLength: 256 },
@@ -91,6 +97,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   // The router decides what is an API request: ops endpoints never pass these hooks, and unknown /v1
   // paths do (through the scope's own not-found handler).
   await app.register(async (v1) => {
+    // First in the scope: preflights end in its onRequest hook, before anything else of /v1 runs.
+    await v1.register(cors)
     await v1.register(noStore)
     await v1.register(auth)
     // After auth: counts per principal, and anonymous callers by IP before auth refuses them.

@@ -52,6 +52,10 @@ export interface Config {
   auditRetentionSeconds: number
   /** Fastify trustProxy: false, true, a hop count, or addresses/CIDRs of trusted proxies. */
   trustProxy: boolean | number | string[]
+  /** CORS on /v1 (contract §1): allowed origins (empty: no CORS), or '*' (any origin, never in production). */
+  corsOrigins: string[] | '*'
+  /** Slow clients (contract §1): all request headers within `headersMs`, the whole request within `requestMs`. */
+  timeouts: { headersMs: number, requestMs: number }
 }
 
 export class ConfigError extends Error {
@@ -141,6 +145,30 @@ function trustProxy (env: Env): boolean | number | string[] {
   throw new ConfigError('TRUST_PROXY', 'must be true, false, a hop count, or a comma-separated list of addresses/CIDRs')
 }
 
+/** CORS_ORIGINS: comma-separated origins (scheme://host[:port]), or `*` outside production. */
+function corsOrigins (env: Env, nodeEnv: string): string[] | '*' {
+  const value = raw(env, 'CORS_ORIGINS')
+  if (value === undefined) return []
+  const entries = value.split(',').map((e) => e.trim()).filter((e) => e !== '')
+  if (entries.includes('*')) {
+    if (entries.length > 1) throw new ConfigError('CORS_ORIGINS', 'is either * alone or a list of origins, not both')
+    if (nodeEnv === 'production') {
+      throw new ConfigError('CORS_ORIGINS', 'may not be * in production: list the origins of your frontends (https://app.example.com,…)')
+    }
+    return '*'
+  }
+  return [...new Set(entries.map((entry) => {
+    let url: URL | undefined
+    try { url = new URL(entry) } catch { url = undefined }
+    // Browsers send Origin as scheme://host[:port]: a path, query or credentials would never match.
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.pathname !== '/' || url.search !== '' || url.hash !== '' ||
+        url.username !== '' || url.password !== '') {
+      throw new ConfigError('CORS_ORIGINS', `must be * or comma-separated origins like https://app.example.com (scheme://host[:port], no path), got "${entry}"`)
+    }
+    return url.origin
+  }))]
+}
+
 function redisUrl (env: Env): string | undefined {
   const value = raw(env, 'REDIS_URL')
   if (value === undefined) return undefined
@@ -180,6 +208,10 @@ function redisConfig (env: Env, nodeEnv: string): RedisConfig {
   }
 }
 
+/** RATE_LIMIT_MAX when unset; open development mode (no credentials) gets a generous default (docs/decisions/0603). */
+export const DEFAULT_RATE_LIMIT_MAX = 600
+export const OPEN_MODE_RATE_LIMIT_MAX = 6000
+
 export function loadConfig (env: Env): Config {
   const nodeEnv = raw(env, 'NODE_ENV') ?? 'development'
   const day = 86_400
@@ -211,11 +243,20 @@ export function loadConfig (env: Env): Config {
       jwtAudience: raw(env, 'JWT_AUDIENCE')
     },
     rateLimit: {
-      max: int(env, 'RATE_LIMIT_MAX', 600, 1, 10_000_000),
+      max: int(env, 'RATE_LIMIT_MAX', DEFAULT_RATE_LIMIT_MAX, 1, 10_000_000),
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 100, 86_400_000)
     },
     auditRetentionSeconds: int(env, 'AUDIT_RETENTION_SECONDS', 90 * day, 60, 3650 * day),
-    trustProxy: trustProxy(env)
+    trustProxy: trustProxy(env),
+    corsOrigins: corsOrigins(env, nodeEnv),
+    timeouts: {
+      headersMs: int(env, 'REQUEST_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
+      requestMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000)
+    }
+  }
+  // Node's own rule (http.createServer throws otherwise): the headers are part of the request.
+  if (config.timeouts.headersMs > config.timeouts.requestMs) {
+    throw new ConfigError('REQUEST_HEADERS_TIMEOUT_MS', `must not exceed REQUEST_TIMEOUT_MS (${config.timeouts.requestMs}), got ${config.timeouts.headersMs}`)
   }
   if (config.auth.jwtSecret !== undefined && config.auth.jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters')
@@ -224,6 +265,8 @@ export function loadConfig (env: Env): Config {
   if (nodeEnv === 'production' && hasNoCredentials(config)) {
     throw new ConfigError('API_KEYS', 'is required in production (or ADMIN_API_KEYS, JWT_SECRET, JWT_PUBLIC_KEY): refusing to run an open service')
   }
+  // Open development mode is one principal for every local caller: a developer's own burst must not lock them out.
+  if (hasNoCredentials(config) && raw(env, 'RATE_LIMIT_MAX') === undefined) config.rateLimit.max = OPEN_MODE_RATE_LIMIT_MAX
   return config
 }
 

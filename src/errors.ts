@@ -1,29 +1,157 @@
-// The one error table: every stable `code` the API can answer with, its HTTP status and title.
+// The one error table: every stable `code` the API can answer with, its HTTP status and title, and
+// what it means and what a client should do (docs/errors.md is generated from it: npm run docs:errors).
 // Clients switch on `code`; `type` is derived from it (urn:sessiond:problem:<code>).
 
 export const problemTable = {
-  validation_failed: { status: 400, title: 'Request validation failed' },
-  unauthorized: { status: 401, title: 'Authentication required' },
-  forbidden: { status: 403, title: 'Forbidden' },
-  session_not_found: { status: 404, title: 'Session not found' },
-  step_not_found: { status: 404, title: 'Step not found' },
-  not_found: { status: 404, title: 'Not found' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
-  invalid_transition: { status: 409, title: 'Invalid state transition' },
-  session_finalized: { status: 409, title: 'Session is finalized' },
-  session_not_writable: { status: 409, title: 'Session is not writable in its current state' },
-  safety_hold: { status: 409, title: 'Session is held for safety' },
-  incomplete_steps: { status: 409, title: 'Steps are missing' },
-  scene_mismatch: { status: 409, title: 'Choice does not belong to the current scene' },
-  version_conflict: { status: 412, title: 'Version conflict' },
-  payload_too_large: { status: 413, title: 'Payload too large' },
-  unsupported_media_type: { status: 415, title: 'Unsupported media type' },
-  idempotency_key_reused: { status: 422, title: 'Idempotency-Key reused with a different request' },
-  rate_limited: { status: 429, title: 'Too many requests' },
-  internal_error: { status: 500, title: 'Internal server error' },
-  redis_unavailable: { status: 503, title: 'Storage unavailable' },
-  service_unavailable: { status: 503, title: 'Service unavailable' }
-} as const
+  validation_failed: {
+    status: 400,
+    title: 'Request validation failed',
+    description: 'The request does not match its schema: a missing, unknown or badly typed field, a value out of range, malformed JSON or URL, a bad cursor or limit. `errors` lists each problem with its path.',
+    advice: 'Fix the request as `errors` describes; retrying it unchanged fails again.'
+  },
+  unauthorized: {
+    status: 401,
+    title: 'Authentication required',
+    description: 'No `authorization: Bearer <token>` header, or the token is unknown, expired or has a bad signature.',
+    advice: 'Send a valid API key or a fresh end-user JWT; for a JWT, sign the user in again or refresh the token.'
+  },
+  forbidden: {
+    status: 403,
+    title: 'Forbidden',
+    description: 'The credential is valid but may not do this: a user acting for another user, or a non-admin key on `/v1/admin`.',
+    advice: 'Do not retry; use a credential that is allowed to act for that user or an admin key.'
+  },
+  session_not_found: {
+    status: 404,
+    title: 'Session not found',
+    description: 'No such session for this caller: it never existed, expired, was deleted, or belongs to someone else.',
+    advice: 'Treat the session as gone: create a new one (or stop polling it).'
+  },
+  step_not_found: {
+    status: 404,
+    title: 'Step not found',
+    description: 'The session exists but that step has not been saved.',
+    advice: 'Save the step first, or read `GET /v1/sessions/{id}/steps` to see which are saved.'
+  },
+  not_found: {
+    status: 404,
+    title: 'Not found',
+    description: 'No route at this path, or a resource other than a session or step is absent (a narrative context, a finalized result, a progress snapshot).',
+    advice: 'Check the URL against the OpenAPI document; for a resource, create it first.'
+  },
+  method_not_allowed: {
+    status: 405,
+    title: 'Method not allowed',
+    description: 'The path exists but not with this method; the `allow` header lists the methods it has.',
+    advice: 'Use one of the methods in `allow`.'
+  },
+  request_timeout: {
+    status: 408,
+    title: 'Request timeout',
+    description: 'The request headers did not arrive within REQUEST_HEADERS_TIMEOUT_MS, or the whole request within REQUEST_TIMEOUT_MS; the connection is closed.',
+    advice: 'Send the request again over a new connection; upload large bodies faster or in smaller pieces.'
+  },
+  invalid_transition: {
+    status: 409,
+    title: 'Invalid state transition',
+    description: 'The session state machine does not allow moving from the current state to the requested one (and `completed` is reached only through finalize).',
+    advice: 'Read the session and choose a transition its current state allows.'
+  },
+  session_finalized: {
+    status: 409,
+    title: 'Session is finalized',
+    description: 'The session is completed: nothing under it can change any more.',
+    advice: 'Do not retry: read the stored result (finalizing again returns it); start a new session for new work.'
+  },
+  session_not_writable: {
+    status: 409,
+    title: 'Session is not writable in its current state',
+    description: 'Writes under a session (steps, narrative, scenes, choices, messages) need it `initializing`, `active` or `transitioning`; it is `paused` or `error`.',
+    advice: 'Move the session back to `active` first, then retry the write.'
+  },
+  safety_hold: {
+    status: 409,
+    title: 'Session is held for safety',
+    description: 'The session is paused with `safety_level: crisis` and cannot be resumed.',
+    advice: 'Lower `safety_level` below `crisis` (after the appropriate human follow-up), then resume.'
+  },
+  incomplete_steps: {
+    status: 409,
+    title: 'Steps are missing',
+    description: 'Finalize was asked for while steps are unsaved; `missing_steps` lists them.',
+    advice: 'Save the missing steps, or finalize with `allow_incomplete: true`.'
+  },
+  scene_mismatch: {
+    status: 409,
+    title: 'Choice does not belong to the current scene',
+    description: 'A choice names a `scene_id` other than the session\'s current scene; `current_scene_id` says which it is.',
+    advice: 'Enter the scene first, or send the choice for `current_scene_id`.'
+  },
+  version_conflict: {
+    status: 412,
+    title: 'Version conflict',
+    description: 'The `if-match` version is not the session\'s current one (someone else changed it), or it was a weak tag; `current_version` says where it is. Nothing was changed.',
+    advice: 'Re-read the session, reapply your change to the new version, and retry with its `etag`.'
+  },
+  payload_too_large: {
+    status: 413,
+    title: 'Payload too large',
+    description: 'The body is larger than BODY_LIMIT_BYTES (a single field over its own limit is `validation_failed`).',
+    advice: 'Send less: split the data, or keep large content outside the session.'
+  },
+  unsupported_media_type: {
+    status: 415,
+    title: 'Unsupported media type',
+    description: 'The body is in a media type the route does not take (JSON routes take only `application/json`).',
+    advice: 'Send `content-type: application/json` with a JSON body.'
+  },
+  idempotency_key_reused: {
+    status: 422,
+    title: 'Idempotency-Key reused with a different request',
+    description: 'This `Idempotency-Key` was used within 24 h for a different body or operation by the same caller.',
+    advice: 'Use a new key for a new request; reuse a key only to retry the identical request.'
+  },
+  rate_limited: {
+    status: 429,
+    title: 'Too many requests',
+    description: 'This caller (API key, user or client address) used up RATE_LIMIT_MAX requests of the current RATE_LIMIT_WINDOW_MS.',
+    advice: 'Wait the seconds in `retry-after`, then retry; spread requests out or cache reads (`if-none-match`).'
+  },
+  request_headers_too_large: {
+    status: 431,
+    title: 'Request headers too large',
+    description: 'The request headers exceed the server\'s limit (16 KiB); the connection is closed.',
+    advice: 'Send fewer or shorter headers (cookies are the usual culprit).'
+  },
+  internal_error: {
+    status: 500,
+    title: 'Internal server error',
+    description: 'An unexpected failure in the service; the log line with the same `request_id` says more.',
+    advice: 'Retry later with backoff; if it persists, report the `request_id`.'
+  },
+  redis_unavailable: {
+    status: 503,
+    title: 'Storage unavailable',
+    description: 'Redis is down, failing over, or slower than REDIS_COMMAND_TIMEOUT_MS. A write may or may not have been applied.',
+    advice: 'Retry after `retry-after` seconds with backoff; use `Idempotency-Key` on creates and `if-match` on changes so a retry is safe.'
+  },
+  service_unavailable: {
+    status: 503,
+    title: 'Service unavailable',
+    description: 'The service cannot take this request right now (for example, a session changed by so many writers at once that the update could not be applied).',
+    advice: 'Retry after `retry-after` seconds.'
+  }
+} as const satisfies Record<string, ProblemEntry>
+
+/** One row of the error table: what the client sees (status, title) and what docs/errors.md says. */
+export interface ProblemEntry {
+  status: number
+  title: string
+  /** When this code is answered. */
+  description: string
+  /** What a client should do about it. */
+  advice: string
+}
 
 export type ProblemCode = keyof typeof problemTable
 

@@ -2,6 +2,7 @@
 import t from 'tap'
 import { Writable } from 'node:stream'
 import { buildTestApp } from './helper.js'
+import { DOCS_CSP } from '../plugins/swagger.js'
 
 const PROBLEM = 'application/problem+json; charset=utf-8'
 
@@ -48,4 +49,27 @@ t.test('secret fields are redacted at the top level of a log call, not only one 
   const entry = lines.map((line) => JSON.parse(line)).find((e) => e.msg === 'a careless log call')
   t.match(entry, { password: '[redacted]', token: '[redacted]', content: '[redacted]', body: { secret: '[redacted]', api_key: '[redacted]' } })
   for (const secret of ['pw-123', 'tok-456', 'sec-789', 'key-012', 'my diary entry']) t.notMatch(lines.join(''), secret)
+})
+
+t.test('/docs has a CSP of its own; the API and everything else keep default-src \'none\'', async (t) => {
+  const { app } = await buildTestApp(t)
+  const docs = await app.inject('/docs')
+  t.equal(docs.statusCode, 200)
+  t.equal(docs.headers['content-security-policy'], DOCS_CSP)
+  t.match(DOCS_CSP, "frame-ancestors 'none'")
+  t.notMatch(DOCS_CSP, /script-src[^;]*'unsafe-inline'/, 'inline styles only, never inline scripts')
+  for (const url of ['/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', '/health/live', '/openapi.json']) {
+    t.equal((await app.inject(url)).headers['content-security-policy'], "default-src 'none';frame-ancestors 'none'", url)
+  }
+})
+
+t.test('an enum violation on a real route lists the contract\'s values', async (t) => {
+  const { app } = await buildTestApp(t)
+  const response = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'u', kind: 'wizard' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), {
+    code: 'validation_failed',
+    detail: 'body/kind must be one of generic, onboarding, narrative, chat',
+    errors: [{ path: 'body/kind', message: 'must be one of generic, onboarding, narrative, chat' }]
+  })
 })

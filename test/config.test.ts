@@ -1,6 +1,6 @@
 import t, { type Test } from 'tap'
 import { generateKeyPairSync } from 'node:crypto'
-import { loadConfig, ConfigError, hasNoCredentials } from '../src/config.js'
+import { loadConfig, ConfigError, hasNoCredentials, DEFAULT_RATE_LIMIT_MAX, OPEN_MODE_RATE_LIMIT_MAX } from '../src/config.js'
 
 const KEY_A = 'a'.repeat(32)
 const KEY_B = 'b'.repeat(40)
@@ -49,8 +49,10 @@ t.test('with an empty environment every value has its contract default (§11)', 
       maxMessagesPerSession: 1000
     },
     auth: { apiKeys: [], adminApiKeys: [] },
-    rateLimit: { max: 600, windowMs: 60_000 },
-    auditRetentionSeconds: 7_776_000
+    rateLimit: { max: 6000, windowMs: 60_000 },
+    auditRetentionSeconds: 7_776_000,
+    corsOrigins: [],
+    timeouts: { headersMs: 10_000, requestMs: 30_000 }
   })
   t.ok(hasNoCredentials(config), 'no credentials: open development mode')
 })
@@ -98,7 +100,10 @@ t.test('every variable is parsed into the typed config', async (t) => {
     JWT_AUDIENCE: 'sessiond',
     RATE_LIMIT_MAX: '10',
     RATE_LIMIT_WINDOW_MS: '1000',
-    AUDIT_RETENTION_SECONDS: '3600'
+    AUDIT_RETENTION_SECONDS: '3600',
+    CORS_ORIGINS: 'https://app.example.com,http://localhost:5173',
+    REQUEST_HEADERS_TIMEOUT_MS: '2000',
+    REQUEST_TIMEOUT_MS: '5000'
   })
   t.match(config, {
     nodeEnv: 'staging',
@@ -137,7 +142,9 @@ t.test('every variable is parsed into the typed config', async (t) => {
       jwtAudience: 'sessiond'
     },
     rateLimit: { max: 10, windowMs: 1000 },
-    auditRetentionSeconds: 3600
+    auditRetentionSeconds: 3600,
+    corsOrigins: ['https://app.example.com', 'http://localhost:5173'],
+    timeouts: { headersMs: 2000, requestMs: 5000 }
   })
   t.notOk(hasNoCredentials(config))
 })
@@ -207,7 +214,19 @@ t.test('a bad value is refused with a ConfigError that names the variable', asyn
     [{ JWT_PUBLIC_KEY: 'not a pem' }, 'JWT_PUBLIC_KEY'],
     [{ JWT_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nabc\n-----END PUBLIC KEY-----' }, 'JWT_PUBLIC_KEY'],
     [{ NODE_ENV: 'production', API_KEYS: `a:${KEY_A}` }, 'REDIS_URL'],
-    [{ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }, 'API_KEYS']
+    [{ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }, 'API_KEYS'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/app' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com?x=1' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://user:pw@app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'ftp://files.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'null' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: '*,https://app.example.com' }, 'CORS_ORIGINS'],
+    [{ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', API_KEYS: `a:${KEY_A}`, CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    [{ REQUEST_HEADERS_TIMEOUT_MS: 'soon' }, 'REQUEST_HEADERS_TIMEOUT_MS'],
+    [{ REQUEST_HEADERS_TIMEOUT_MS: '10' }, 'REQUEST_HEADERS_TIMEOUT_MS'],
+    [{ REQUEST_TIMEOUT_MS: '0' }, 'REQUEST_TIMEOUT_MS'],
+    [{ REQUEST_HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '15000' }, 'REQUEST_HEADERS_TIMEOUT_MS']
   ]
   for (const [env, variable] of cases) assertRefused(t, env, variable)
 })
@@ -227,4 +246,33 @@ t.test('TRUST_PROXY accepts booleans, hop counts and address lists, and names it
   t.equal(loadConfig({ ...base, TRUST_PROXY: '2' }).trustProxy, 2)
   t.same(loadConfig({ ...base, TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, ['10.0.0.0/8', '127.0.0.1'])
   t.throws(() => loadConfig({ ...base, TRUST_PROXY: 'everyone' }), /TRUST_PROXY/)
+})
+
+t.test('CORS_ORIGINS: origins as browsers send them, or * outside production', async (t) => {
+  t.same(loadConfig({}).corsOrigins, [], 'unset: no CORS')
+  t.same(loadConfig({ CORS_ORIGINS: ' https://App.Example.com/ , http://localhost:5173,https://app.example.com:443' }).corsOrigins,
+    ['https://app.example.com', 'http://localhost:5173'], 'normalized as the Origin header spells them (case, default port, trailing slash), duplicates once')
+  t.equal(loadConfig({ CORS_ORIGINS: '*' }).corsOrigins, '*', 'development: any origin')
+  t.equal(loadConfig({ NODE_ENV: 'staging', JWT_SECRET: KEY_A, CORS_ORIGINS: '*' }).corsOrigins, '*', 'only production refuses *')
+  const err = thrownBy({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', API_KEYS: `a:${KEY_A}`, CORS_ORIGINS: '*' })
+  t.match((err as Error).message, /CORS_ORIGINS may not be \* in production/)
+  t.match((thrownBy({ CORS_ORIGINS: 'https://app.example.com/app' }) as Error).message, 'no path')
+})
+
+t.test('REQUEST_HEADERS_TIMEOUT_MS may not exceed REQUEST_TIMEOUT_MS (Node\'s rule, said before Node throws)', async (t) => {
+  t.same(loadConfig({ REQUEST_HEADERS_TIMEOUT_MS: '5000', REQUEST_TIMEOUT_MS: '5000' }).timeouts, { headersMs: 5000, requestMs: 5000 })
+  const err = thrownBy({ REQUEST_TIMEOUT_MS: '5000' })
+  t.ok(err instanceof ConfigError, 'the default headers timeout (10 s) over a 5 s request timeout')
+  t.match((err as Error).message, 'REQUEST_HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS (5000)')
+})
+
+t.test('open development mode defaults RATE_LIMIT_MAX to 6000; with credentials the contract\'s 600', async (t) => {
+  t.equal(loadConfig({}).rateLimit.max, OPEN_MODE_RATE_LIMIT_MAX)
+  t.equal(OPEN_MODE_RATE_LIMIT_MAX, 6000)
+  t.equal(loadConfig({ API_KEYS: `a:${KEY_A}` }).rateLimit.max, DEFAULT_RATE_LIMIT_MAX)
+  t.equal(DEFAULT_RATE_LIMIT_MAX, 600)
+  t.equal(loadConfig({ JWT_SECRET: KEY_A }).rateLimit.max, 600)
+  t.equal(loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379', API_KEYS: `a:${KEY_A}` }).rateLimit.max, 600)
+  t.equal(loadConfig({ RATE_LIMIT_MAX: '50' }).rateLimit.max, 50, 'an explicit value always wins, open or not')
+  t.equal(loadConfig({ RATE_LIMIT_MAX: ' ' }).rateLimit.max, 6000, 'blank is unset')
 })

@@ -1,7 +1,7 @@
 // The one test helper: a real redis-server per test file (started on first use, on a free loopback
 // port), and an app per test with its own random key prefix (KEY_ENV), closed when the test ends.
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -16,6 +16,7 @@ import { createRedisClient } from '../src/redis/client.js'
 import { RedisStore } from '../src/redis/store.js'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
 import { SignJWT } from 'jose'
+import type { BrowserContext } from 'playwright-core'
 
 let server: Promise<EmbeddedRedis> | undefined
 
@@ -230,4 +231,35 @@ export async function userToken (sub: string, options: TokenOptions = {}): Promi
   if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer)
   if (options.audience !== undefined) jwt = jwt.setAudience(options.audience)
   return await jwt.sign(new TextEncoder().encode(options.secret ?? jwtSecret))
+}
+
+// Browser tests drive Debian's chromium with playwright-core (never a browser playwright downloads).
+export const CHROMIUM_PATH = '/usr/bin/chromium'
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+/**
+ * For a browser test's `skip` option: false when it runs; with SESSIOND_SKIP_BROWSER=1 the reason it is
+ * skipped. Without chromium (and without that opt-out) it throws, so a machine missing it fails loudly.
+ */
+export function browserTestSkipped (): string | false {
+  if (process.env.SESSIOND_SKIP_BROWSER === '1') return 'SESSIOND_SKIP_BROWSER=1: browser tests skipped'
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} not found: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set SESSIOND_SKIP_BROWSER=1 to skip the browser tests`)
+  }
+  return false
+}
+
+/** Headless chromium with a fresh profile, closed and removed when the test ends. */
+export async function launchBrowser (test: Tap): Promise<BrowserContext> {
+  const { chromium } = await import('playwright-core')
+  const profile = mkdtempSync(join(tmpdir(), 'sessiond-chromium-'))
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 }
+  })
+  test.teardown(async () => {
+    await browser.close()
+    rmSync(profile, { recursive: true, force: true })
+  })
+  return browser
 }

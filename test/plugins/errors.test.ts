@@ -2,8 +2,10 @@
 import t from 'tap'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { Writable } from 'node:stream'
+import { connect, type AddressInfo } from 'node:net'
+import { once } from 'node:events'
 import configPlugin from '../../plugins/config.js'
-import errors, { frameworkErrorHandler } from '../../plugins/errors.js'
+import errors, { clientErrorHandler, frameworkErrorHandler } from '../../plugins/errors.js'
 import { loadConfig } from '../../src/config.js'
 import { AppError, RedisUnavailableError } from '../../src/errors.js'
 
@@ -13,7 +15,8 @@ async function bareApp (t: { teardown: (fn: () => unknown) => void }, logs: stri
   const app = Fastify({
     bodyLimit: 1024,
     logger: { level: 'info', stream: new Writable({ write (chunk, _enc, done) { logs.push(String(chunk)); done() } }) },
-    frameworkErrors: frameworkErrorHandler({ 'x-from-hooks': 'yes' })
+    frameworkErrors: frameworkErrorHandler({ 'x-from-hooks': 'yes' }),
+    clientErrorHandler: clientErrorHandler({ 'x-from-hooks': 'yes' })
   })
   await app.register(configPlugin, { config: loadConfig({}) })
   await app.register(errors)
@@ -21,7 +24,11 @@ async function bareApp (t: { teardown: (fn: () => unknown) => void }, logs: stri
   app.delete('/things/:id', async () => null)
   app.post('/things', {
     schema: {
-      body: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+      body: {
+        type: 'object',
+        required: ['name'],
+        properties: { name: { type: 'string' }, kind: { type: 'string', enum: ['generic', 'onboarding', 'narrative', 'chat'] }, level: { enum: [1, 2, null] } }
+      },
       querystring: { type: 'object', properties: { limit: { type: 'integer', maximum: 200 } } }
     }
   }, async (request) => request.body)
@@ -78,6 +85,16 @@ t.test('validation errors are 400 validation_failed with an `errors` list of pat
   t.match(query.json().errors, [{ path: 'querystring/limit' }])
 })
 
+t.test('an enum violation names the allowed values, in `detail` and in `errors`', async (t) => {
+  const app = await bareApp(t)
+  const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', kind: 'wizard' } })
+  t.equal(response.statusCode, 400)
+  t.match(response.json(), { code: 'validation_failed', errors: [{ path: 'body/kind', message: 'must be one of generic, onboarding, narrative, chat' }] })
+  t.equal(response.json().detail, 'body/kind must be one of generic, onboarding, narrative, chat')
+  const other = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x', level: 3 } })
+  t.match(other.json().errors, [{ path: 'body/level', message: 'must be one of 1, 2, null' }], 'values that are not strings as JSON')
+})
+
 t.test('an unknown route is a 404 not_found problem', async (t) => {
   const app = await bareApp(t)
   const response = await app.inject('/nowhere')
@@ -97,6 +114,16 @@ t.test('a known path with a method it lacks is 405 with an allow header', async 
   const put = await app.inject({ method: 'PUT', url: '/things?limit=1' })
   t.equal(put.statusCode, 405, 'the query string does not matter')
   t.equal(put.headers.allow, 'POST')
+})
+
+t.test('OPTIONS on a known path is 404 like an unknown route, never 405 (CORS preflights, contract §1)', async (t) => {
+  const app = await bareApp(t)
+  for (const url of ['/things/42', '/things', '/nowhere']) {
+    const response = await app.inject({ method: 'OPTIONS', url, headers: { origin: 'http://a.test', 'access-control-request-method': 'GET' } })
+    t.equal(response.statusCode, 404, url)
+    t.equal(response.headers.allow, undefined)
+    t.match(response.json(), { code: 'not_found', status: 404 })
+  }
 })
 
 t.test('malformed JSON and an empty JSON body are 400 problems', async (t) => {
@@ -157,4 +184,35 @@ t.test('an unexpected error is a 500 without its message or stack, and is logged
   t.notMatch(response.body, /hunter2|srv\/app|at |stack/)
   const logged = logs.map((line) => JSON.parse(line)).find((entry) => entry.msg === 'request failed')
   t.match(logged, { level: 50, err: { message: /hunter2/, stack: String } }, 'the log keeps what the response hides')
+})
+
+/** Sends raw bytes to a listening app and returns everything it answers until it closes the connection. */
+async function rawExchange (port: number, bytes: string): Promise<string> {
+  const socket = connect(port, '127.0.0.1')
+  let answer = ''
+  socket.on('data', (chunk) => { answer += String(chunk) })
+  socket.on('error', () => {})
+  socket.write(bytes)
+  await once(socket, 'close')
+  return answer
+}
+
+t.test('what Node refuses before routing (not HTTP, headers too large) is still a problem document', async (t) => {
+  const app = await bareApp(t)
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const { port } = app.server.address() as AddressInfo
+  for (const [bytes, status, code] of [
+    ['this is not http\r\n\r\n', 400, 'validation_failed'],
+    [`GET /things/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large']
+  ] as const) {
+    const answer = await rawExchange(port, bytes)
+    const [head = '', body = ''] = answer.split('\r\n\r\n')
+    t.match(head, new RegExp(`^HTTP/1.1 ${status} `), `${code}: status line`)
+    t.match(head, /content-type: application\/problem\+json; charset=utf-8/)
+    t.match(head, /x-from-hooks: yes/, 'with the headers every response carries')
+    t.match(head, /connection: close/)
+    const problem = JSON.parse(body)
+    t.match(problem, { code, status, type: `urn:sessiond:problem:${code}`, request_id: String })
+    t.match(head, new RegExp(`x-request-id: ${problem.request_id}`))
+  }
 })
