@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
+import { lazyChildLoggerFactory } from './lazy-logger.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
 import validation from '../plugins/validation.js'
@@ -63,6 +64,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     },
     // One access-log line per request comes from plugins/request-context instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    childLoggerFactory: lazyChildLoggerFactory,
     requestIdHeader: false,
     genReqId: requestIdFor,
     bodyLimit: config.bodyLimitBytes,

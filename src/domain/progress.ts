@@ -5,8 +5,9 @@ import { isoFromMs } from './time.js'
 export type { Progress }
 
 export function computeProgress (savedSteps: Iterable<number>, total: number, updatedAtMs: number | null): Progress {
-  const completedSteps = [...new Set(savedSteps)].filter((n) => n >= 1 && n <= total).sort((a, b) => a - b)
-  const saved = new Set(completedSteps)
+  const saved = new Set<number>()
+  for (const n of savedSteps) if (n >= 1 && n <= total) saved.add(n)
+  const completedSteps = [...saved].sort((a, b) => a - b)
   let next: number | null = null
   for (let n = 1; n <= total; n++) {
     if (!saved.has(n)) { next = n; break }

@@ -9,6 +9,9 @@ const num = (value: string | undefined): number => Number(value ?? 0)
 
 function parseJson<T> (value: string | undefined, fallback: T): T {
   if (value === undefined || value === '') return fallback
+  // Most sessions have no metadata and no goals: skip the parser for those.
+  if (value === '{}') return {} as T
+  if (value === '[]') return [] as T
   try { return JSON.parse(value) as T } catch { return fallback }
 }
 

@@ -64,6 +64,9 @@ function flatRecord (flat: unknown): Record<string, string> {
 
 const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map(str) : [])
 
+/** A session as the scripts answer it: one JSON object of its hash fields (all strings). */
+const sessionRecord = (json: unknown): SessionRecord => JSON.parse(String(json)) as SessionRecord
+
 /** Who may be reached: '' for any owner (service and admin keys), else the user id that must own the session. */
 export type Owner = string
 
@@ -143,11 +146,11 @@ export class Scripts {
       id, input.userId, input.workspaceId, input.kind, input.state, input.safetyLevel, input.therapeuticGoals,
       input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, JSON.stringify(input.created.data)
     ])
-    return { created: reply[0] === 0, record: flatRecord(reply[1]) }
+    return { created: reply[0] === 0, record: sessionRecord(reply[1]) }
   }
 
   async readSession (id: string, input: { owner: Owner, touch: boolean }): Promise<SessionRecord> {
-    return flatRecord((await this.session('readSession', id, [input.owner, input.touch ? '1' : '0']))[1])
+    return sessionRecord((await this.session('readSession', id, [input.owner, input.touch ? '1' : '0']))[1])
   }
 
   /** Compare-and-set of a planned PATCH; throws StaleWriteError when the session moved past expectedVersion. */
@@ -155,7 +158,7 @@ export class Scripts {
     const args: ScriptArg[] = [input.owner, input.expectedVersion, input.ifMatch, input.events.length]
     for (const event of input.events) args.push(event.type, JSON.stringify(event.data))
     for (const [field, value] of Object.entries(input.fields)) args.push(field, value)
-    return flatRecord((await this.session('updateSession', id, args))[1])
+    return sessionRecord((await this.session('updateSession', id, args))[1])
   }
 
   async deleteSession (id: string, input: { owner: Owner, ifMatch: string }): Promise<{ userId: string }> {
@@ -165,7 +168,7 @@ export class Scripts {
   async readSummary (id: string, input: { owner: Owner, touch: boolean }): Promise<SummaryRead> {
     const reply = await this.session('readSummary', id, [input.owner, input.touch ? '1' : '0'])
     return {
-      record: flatRecord(reply[1]),
+      record: sessionRecord(reply[1]),
       steps: strings(reply[2]),
       narrative: flatRecord(reply[3]),
       counts: { scenes: Number(reply[4]), choices: Number(reply[5]), messages: Number(reply[6]) },
@@ -262,7 +265,7 @@ export class Scripts {
   async prepareFinalize (id: string, input: { owner: Owner, ifMatch: string, leaseMs: number }): Promise<FinalizePrepared> {
     const reply = await this.session('prepareFinalize', id, [input.owner, input.ifMatch, input.leaseMs])
     if (reply[0] === 1) return { finalized: true, stored: str(reply[1]), leaseTaken: reply[2] === 1 }
-    return { finalized: false, record: flatRecord(reply[1]), steps: strings(reply[2]), narrative: flatRecord(reply[3]), nowMs: Number(reply[4]) }
+    return { finalized: false, record: sessionRecord(reply[1]), steps: strings(reply[2]), narrative: flatRecord(reply[3]), nowMs: Number(reply[4]) }
   }
 
   /** Compare-and-set of a built result; throws StaleWriteError when the session moved past expectedVersion. */
@@ -291,7 +294,7 @@ export class Scripts {
     ])
     const at = str(reply[3])
     return {
-      records: (reply[1] as unknown[]).map(flatRecord),
+      records: (reply[1] as unknown[]).map(sessionRecord),
       more: reply[2] === 1,
       position: at === '' ? null : [Number(at), str(reply[4])]
     }

@@ -16,12 +16,8 @@ local now = now_ms()
 local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[7], ARGV[8], now)
 if not s then return reply end
 local seq = int_str(tonumber(s.message_seq or '0') + 1)
-s.message_seq = seq
-redis.call('HSET', KEYS[K_SESSION], 'message_seq', seq)
 local doc = '{"id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"created_at":' .. int_str(now) .. ',' .. string.sub(ARGV[4], 2)
-redis.call('RPUSH', KEYS[K_MESSAGES], doc)
-redis.call('LTRIM', KEYS[K_MESSAGES], -tonumber(ARGV[6]), -1)
-wrote(s, K_MESSAGES)
-commit(s, now, { { 'message.created', '{"message_id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"role":"' .. ARGV[5] .. '"}' } })
+push_capped(s, K_MESSAGES, tonumber(ARGV[6]), doc)
+commit(s, now, { { 'message.created', '{"message_id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"role":"' .. ARGV[5] .. '"}' } }, { 'message_seq', seq })
 idempotent_store(s, ARGV[7], ARGV[8], now, doc)
 return { 0, doc, tonumber(s.version) }

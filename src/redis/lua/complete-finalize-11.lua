@@ -22,7 +22,7 @@ s.completed_at = int_str(finalized_at)
 redis.call('HSET', KEYS[K_SESSION], 'state', s.state, 'completed_at', s.completed_at,
   'finalized_publish_lease', int_str(now_ms() + tonumber(ARGV[7])))
 redis.call('SET', KEYS[K_FINALIZED], ARGV[5])
-wrote(s, K_FINALIZED)
+wrote(s, K_FINALIZED) -- SET leaves the key without a TTL: always set it
 set_expiry(s, finalized_at + tonumber(ARGV[4]), finalized_at)
 commit(s, finalized_at, { { 'session.finalized', ARGV[6] } })
 return { 0 }

@@ -3,11 +3,11 @@
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
 --       11 max_lifetime_seconds, 12 schema_version, 13 session.created event data (JSON)
--- Returns: {0, flat session} created, {1, flat session} it already existed
+-- Returns: {0, session JSON} created, {1, session JSON} it already existed
 -- @include "session"
 
 local existing = load_session('')
-if existing then return { 1, flatten(existing) } end
+if existing then return { 1, session_json(existing) } end
 
 local now = now_ms()
 local s = {
@@ -22,7 +22,6 @@ s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
 set_expiry(s, expires_at, now)
 local event = encode_event(s.version, now, 'session.created', ARGV[13])
-redis.call('RPUSH', KEYS[K_EVENTS], event)
-wrote(s, K_EVENTS)
+push_capped(s, K_EVENTS, EVENTS_RETAINED, event)
 announce({ event })
-return { 0, flatten(s) }
+return { 0, session_json(s) }

@@ -18,7 +18,5 @@ redis.call('LSET', KEYS[K_STEPS], n - 1, '')
 while redis.call('LINDEX', KEYS[K_STEPS], -1) == '' do redis.call('RPOP', KEYS[K_STEPS]) end
 local now = now_ms()
 mark_step(s, n, false)
-s.progress_updated_at = int_str(now)
-redis.call('HSET', KEYS[K_SESSION], 'steps_saved', s.steps_saved, 'progress_updated_at', s.progress_updated_at)
-commit(s, now, { { 'step.deleted', '{"step":' .. int_str(n) .. '}' } })
+commit(s, now, { { 'step.deleted', '{"step":' .. int_str(n) .. '}' } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', int_str(now) })
 return progress_reply(s)

@@ -6,7 +6,7 @@
 -- ARGV: 1 session hash key prefix, 2 suffix (key = prefix .. id .. suffix), 3 owner ('' = any),
 --       4 after this created_at ('' = from the newest), 5 and this id, 6 page size,
 --       7 state filter ('' = any), 8 kind filter ('' = any), 9 most index entries to examine
--- Returns: {0, {flat session …}, more (0|1), position created_at, position id}: the position to
+-- Returns: {0, {session JSON …}, more (0|1), position created_at, position id}: the position to
 --          continue after (the page's last session, or the last entry examined when the budget ran out)
 
 local limit, budget = tonumber(ARGV[6]), tonumber(ARGV[9])
@@ -36,7 +36,7 @@ while not stopped and not exhausted do
         local s = {}
         for j = 1, #flat, 2 do s[flat[j]] = flat[j + 1] end
         if (ARGV[3] == '' or s.user_id == ARGV[3]) and (ARGV[7] == '' or s.state == ARGV[7]) and (ARGV[8] == '' or s.kind == ARGV[8]) then
-          matches[#matches + 1] = { flat, score, id }
+          matches[#matches + 1] = { cjson.encode(s), score, id }
         end
       end
     end

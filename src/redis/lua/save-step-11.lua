@@ -18,13 +18,14 @@ local value = saved_at .. '|' .. ARGV[4]
 local length = redis.call('LLEN', KEYS[K_STEPS])
 if n <= length then
   redis.call('LSET', KEYS[K_STEPS], n - 1, value)
+  wrote(s, K_STEPS, false)
 else
-  for _ = length + 1, n - 1 do redis.call('RPUSH', KEYS[K_STEPS], '') end
-  redis.call('RPUSH', KEYS[K_STEPS], value)
+  local values = {}
+  for i = length + 1, n - 1 do values[#values + 1] = '' end
+  values[#values + 1] = value
+  redis.call('RPUSH', KEYS[K_STEPS], unpack(values))
+  wrote(s, K_STEPS, length == 0)
 end
-wrote(s, K_STEPS)
 mark_step(s, n, true)
-s.progress_updated_at = saved_at
-redis.call('HSET', KEYS[K_SESSION], 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at)
-commit(s, now, { { 'step.saved', '{"step":' .. int_str(n) .. '}' } })
+commit(s, now, { { 'step.saved', '{"step":' .. int_str(n) .. '}' } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at })
 return progress_reply(s, saved_at)

@@ -4,7 +4,7 @@
 -- KEYS: the 11 session keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
 --       4 number of events n, then n pairs (event type, event data JSON), then field/value pairs to set
--- Returns: {0, flat session}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
+-- Returns: {0, session JSON}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
 --          | {E_STALE, current_version} changed since the caller read it (read again, retry)
 -- @include "session"
 
@@ -32,4 +32,4 @@ for i = first_field, #ARGV, 2 do
   if ARGV[i] == 'ttl_seconds' then set_expiry(s, slid_expiry(s, now), now) end
 end
 commit(s, now, events)
-return { 0, flatten(s) }
+return { 0, session_json(s) }

@@ -17,8 +17,6 @@ local function append_entry(s, k, id, now, time_field, fields_json, keep)
   if last then index = entry_index(last) + 1 end
   local raw = '{"index":' .. int_str(index) .. ',"id":"' .. id .. '","' .. time_field .. '":' .. int_str(now) ..
     ',' .. string.sub(fields_json, 2)
-  redis.call('RPUSH', KEYS[k], raw)
-  redis.call('LTRIM', KEYS[k], -keep, -1)
-  wrote(s, k)
+  push_capped(s, k, keep, raw)
   return raw, index
 end

@@ -16,6 +16,12 @@ local function load_session(owner)
   return s
 end
 
+-- The session as one JSON object of its string fields: one bulk string in the reply instead of two
+-- per field (decoding a reply costs the client per element).
+local function session_json(s)
+  return cjson.encode(s)
+end
+
 local function flatten(s)
   local out = {}
   for k, v in pairs(s) do
@@ -28,14 +34,25 @@ end
 -- Which of the session's other keys may exist: the `keys` field holds one letter per key index
 -- (string.char(64 + index)), added the first time a script writes that key. Expiry is set only on
 -- these (a key that was emptied and removed by Redis costs a no-op, never a missing TTL).
-local function wrote(s, k)
+-- After a write to KEYS[k]: flags it, and gives it the session's expiry unless `created` is false (the
+-- write did not create the key, which therefore keeps its TTL).
+local function wrote(s, k, created)
   local flag = string.char(64 + k)
   local present = s.keys or ''
   if not string.find(present, flag, 1, true) then
     s.keys = present .. flag
     redis.call('HSET', KEYS[K_SESSION], 'keys', s.keys)
+    created = true
   end
-  redis.call('PEXPIREAT', KEYS[k], s.expires_at)
+  if created ~= false then redis.call('PEXPIREAT', KEYS[k], s.expires_at) end
+end
+
+-- Appends to the list KEYS[k], keeps its newest `keep` entries, and gives a new list the session's expiry.
+local function push_capped(s, k, keep, ...)
+  local values = { ... }
+  local length = redis.call('RPUSH', KEYS[k], unpack(values))
+  if length > keep then redis.call('LTRIM', KEYS[k], -keep, -1) end
+  wrote(s, k, length == #values)
 end
 
 -- Moves the expiry of the session and every key it has to `at`, and re-files it in the expiry index.
@@ -96,18 +113,25 @@ local function announce(encoded)
   redis.call(PUBLISH_COMMAND, KEYS[K_CHANGES], table.concat(encoded, '\n'))
 end
 
--- Records one change, after the script's own writes: version + 1, updated_at, its events in the
--- capped log and on the change channel, and the sliding expiry. `events` is a list of {type, data_json}.
-local function commit(s, now, events)
+-- Records one change, after the script's own writes: version + 1, updated_at and the session fields
+-- the change sets (`fields`, a flat {name, value, …} list, or nil), its events in the capped log and on
+-- the change channel, and the sliding expiry. `events` is a list of {type, data_json}.
+local function commit(s, now, events, fields)
   s.version = int_str(tonumber(s.version) + 1)
   s.updated_at = int_str(now)
-  redis.call('HSET', KEYS[K_SESSION], 'version', s.version, 'updated_at', s.updated_at)
+  local set = { 'version', s.version, 'updated_at', s.updated_at }
+  if fields then
+    for i = 1, #fields, 2 do
+      s[fields[i]] = fields[i + 1]
+      set[#set + 1] = fields[i]
+      set[#set + 1] = fields[i + 1]
+    end
+  end
+  redis.call('HSET', KEYS[K_SESSION], unpack(set))
   local encoded = {}
   for i = 1, #events do encoded[i] = encode_event(s.version, now, events[i][1], events[i][2]) end
-  redis.call('RPUSH', KEYS[K_EVENTS], unpack(encoded))
-  redis.call('LTRIM', KEYS[K_EVENTS], -EVENTS_RETAINED, -1)
   slide(s, now)
-  wrote(s, K_EVENTS)
+  push_capped(s, K_EVENTS, EVENTS_RETAINED, unpack(encoded))
   announce(encoded)
 end
 

@@ -1,0 +1,15 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { isoFromMs, utcDate } from '../../src/domain/time.js'
+
+t.test('isoFromMs writes exactly what Date#toISOString writes, for any time', async (t) => {
+  fc.assert(fc.property(fc.integer({ min: -62_198_755_200_000, max: 253_402_300_799_999 }), (ms) => {
+    if (isoFromMs(ms) !== new Date(ms).toISOString()) throw new Error(`${ms}: ${isoFromMs(ms)} ≠ ${new Date(ms).toISOString()}`)
+  }), { numRuns: 20_000 })
+  for (const ms of [0, 951_782_400_000, 4_107_542_399_999, 1_709_164_800_000, 253_402_300_799_999, Date.UTC(2000, 1, 29, 23, 59, 59, 999)]) {
+    t.equal(isoFromMs(ms), new Date(ms).toISOString(), `${ms}: leap days and ends of months`)
+  }
+  t.equal(isoFromMs(null), null)
+  t.equal(isoFromMs(Number.NaN), null)
+  t.equal(utcDate(Date.UTC(2026, 10, 22, 23, 59)), '2026-11-22')
+})
