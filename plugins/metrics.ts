@@ -1,8 +1,15 @@
 // Prometheus metrics on a private registry (never the global one), served at /metrics.
-// Label values are route templates, status classes and operation names: never ids.
+// The service's own metrics carry the `sessiond_` prefix; process and Node defaults keep their standard names.
+// Label values are route templates, status codes and operation names: never ids.
 import fp from 'fastify-plugin'
 import { Registry, collectDefaultMetrics, Histogram, Counter, Gauge } from 'prom-client'
 import type { RedisObserver } from '../src/redis/store.js'
+import { SERVICE_VERSION } from '../src/version.js'
+
+/** HTTP requests take ~0.3–5 ms here; the buckets resolve that range and reach the slow tail (docs/decisions/0500). */
+export const HTTP_BUCKETS = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+/** Redis scripts take ~0.05–2 ms; the top bucket is the default REDIS_COMMAND_TIMEOUT_MS. */
+export const REDIS_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1]
 
 export interface Metrics {
   registry: Registry
@@ -17,28 +24,45 @@ declare module 'fastify' {
   interface FastifyInstance { metrics: Metrics }
 }
 
+const STATUS_CLASSES = ['0xx', '1xx', '2xx', '3xx', '4xx', '5xx']
+
 export default fp(async function metrics (fastify) {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+  const registers = [registry]
+
+  new Gauge({
+    name: 'sessiond_build_info',
+    help: 'Always 1; the labels say which build of sessiond runs on which Node.js',
+    labelNames: ['version', 'node_version'],
+    registers
+  }).set({ version: SERVICE_VERSION, node_version: process.version }, 1)
 
   const http = new Histogram({
-    name: 'http_request_duration_seconds',
+    name: 'sessiond_http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status class',
     labelNames: ['method', 'route', 'status_class'],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry]
+    buckets: HTTP_BUCKETS,
+    registers
+  })
+  // The status class hides 429 and 503, which the alert rules watch: exact codes, counted apart.
+  const responses = new Counter({
+    name: 'sessiond_http_responses_total',
+    help: 'HTTP responses by method, route template and status code',
+    labelNames: ['method', 'route', 'status_code'],
+    registers
   })
   const redisDuration = new Histogram({
-    name: 'redis_command_duration_seconds',
+    name: 'sessiond_redis_command_duration_seconds',
     help: 'Duration of Redis operations (commands and Lua scripts) by operation',
     labelNames: ['operation'],
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
-    registers: [registry]
+    buckets: REDIS_BUCKETS,
+    registers
   })
   const redisErrors = new Counter({
-    name: 'redis_command_errors_total', help: 'Failed Redis operations by operation', labelNames: ['operation'], registers: [registry]
+    name: 'sessiond_redis_command_errors_total', help: 'Failed Redis operations by operation', labelNames: ['operation'], registers
   })
-  const counter = (name: string, help: string): Counter => new Counter({ name, help, registers: [registry] })
+  const counter = (name: string, help: string): Counter => new Counter({ name, help, registers })
 
   const decorated: Metrics = {
     registry,
@@ -46,21 +70,21 @@ export default fp(async function metrics (fastify) {
       redisDuration.observe({ operation }, seconds)
       if (failed) redisErrors.inc({ operation })
     },
-    redisConnectionUp: new Gauge({ name: 'redis_connection_up', help: '1 while the Redis connection is ready', registers: [registry] }),
-    sessionsCreated: counter('sessions_created_total', 'Sessions created'),
-    sessionsFinalized: counter('sessions_finalized_total', 'Sessions finalized'),
-    sessionsExpired: counter('sessions_expired_total', 'Sessions seen to expire')
+    redisConnectionUp: new Gauge({ name: 'sessiond_redis_connection_up', help: '1 while the Redis connection is ready', registers }),
+    sessionsCreated: counter('sessiond_sessions_created_total', 'Sessions created'),
+    sessionsFinalized: counter('sessiond_sessions_finalized_total', 'Sessions finalized'),
+    sessionsExpired: counter('sessiond_sessions_expired_total', 'Sessions seen to expire')
   }
   fastify.decorate('metrics', decorated)
 
   fastify.addHook('onResponse', function observeRequest (request, reply, done) {
     const route = request.routeOptions.url
     if (route !== '/metrics') {
-      http.observe({
-        method: request.method,
-        route: route ?? 'unmatched',
-        status_class: `${Math.floor(reply.statusCode / 100)}xx`
-      }, reply.elapsedTime / 1000)
+      const method = request.method
+      const path = route ?? 'unmatched'
+      const status = reply.statusCode
+      http.observe({ method, route: path, status_class: STATUS_CLASSES[Math.floor(status / 100)] ?? 'other' }, reply.elapsedTime / 1000)
+      responses.inc({ method, route: path, status_code: status })
     }
     done()
   })

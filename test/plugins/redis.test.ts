@@ -45,7 +45,7 @@ t.test('the app is ready once Redis answers, and the store works', async (t) => 
   await app.ready()
   t.equal(app.redis.client.status, 'ready')
   t.equal(await app.redis.call('ping', async (c) => await c.ping()), 'PONG')
-  t.match((await app.inject('/metrics')).body, 'redis_connection_up 1')
+  t.match((await app.inject('/metrics')).body, 'sessiond_redis_connection_up 1')
 })
 
 t.test('building against a closed port fails within REDIS_CONNECT_TIMEOUT_MS, and the client gives up', async (t) => {

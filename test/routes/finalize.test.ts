@@ -16,7 +16,7 @@ async function streamEntries ({ redis, keys }: TestApp): Promise<Array<[string, 
 
 async function finalizedCount (app: any): Promise<number> {
   const text = (await app.inject({ method: 'GET', url: '/metrics' })).body as string
-  return Number(/^sessions_finalized_total (\d+)/m.exec(text)?.[1])
+  return Number(/^sessiond_sessions_finalized_total (\d+)/m.exec(text)?.[1])
 }
 
 t.test('an onboarding session goes through its 23 steps and finalizes with the full result', async (t) => {
