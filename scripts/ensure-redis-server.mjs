@@ -4,6 +4,7 @@
 // When it is missing: as root with apt-get it installs it (opt out with SESSIOND_AUTO_INSTALL=0);
 // otherwise it prints how to get one and exits 1.
 import { spawnSync } from 'node:child_process'
+import dotenv from 'dotenv'
 import { accessSync, constants, readFileSync, statSync } from 'node:fs'
 import { delimiter, join } from 'node:path'
 
@@ -32,26 +33,13 @@ function onPath (name) {
   return false
 }
 
-/** KEY=VALUE lines of ./.env, if there is one; comments, blank lines and `export ` are allowed. */
+/** The variables of ./.env, if there is one, read as the service reads it (dotenv). */
 function readDotEnv () {
-  let text
   try {
-    text = readFileSync('.env', 'utf8')
+    return dotenv.parse(readFileSync('.env', 'utf8'))
   } catch {
     return {}
   }
-  const values = {}
-  for (const rawLine of text.split(/\r?\n/)) {
-    const line = rawLine.trim()
-    if (line === '' || line.startsWith('#')) continue
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line)
-    if (match === null) continue
-    let value = match[2]
-    const quoted = /^(["'])(.*)\1$/.exec(value)
-    value = quoted === null ? value.replace(/\s+#.*$/, '') : quoted[2]
-    values[match[1]] = value
-  }
-  return values
 }
 
 function embeddedRedisNeeded () {

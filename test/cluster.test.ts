@@ -2,19 +2,17 @@
 // no operation is cross-slot, and every key still has a TTL.
 import t from 'tap'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createKeys } from '../src/redis/keys.js'
-import { freePort, json, sleep } from './helper.js'
+import { freePort, json, sleep, tempDir, type Tap } from './helper.js'
 
-async function startCluster (): Promise<{ ports: number[], stop: () => void }> {
+async function startCluster (t: Tap): Promise<{ ports: number[], stop: () => void }> {
   const ports = [await freePort(), await freePort(), await freePort()]
   const children: ChildProcess[] = ports.map((port) => {
-    const dir = mkdtempSync(join(tmpdir(), `sessiond-cluster-${port}-`))
+    const dir = tempDir(t, `cluster-${port}`)
     return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
       '--cluster-config-file', join(dir, 'nodes.conf'), '--dir', dir, '--appendonly', 'no', '--save', ''], { stdio: 'ignore' })
   })
@@ -34,7 +32,7 @@ async function startCluster (): Promise<{ ports: number[], stop: () => void }> {
 }
 
 t.test('the whole API works on a Redis Cluster, one slot per session', async (t) => {
-  const cluster = await startCluster()
+  const cluster = await startCluster(t)
   t.teardown(cluster.stop)
   const config = loadConfig({ REDIS_CLUSTER_NODES: cluster.ports.map((p) => `127.0.0.1:${p}`).join(','), KEY_ENV: 'tcluster', LOG_LEVEL: 'silent' })
   const app = await buildApp(config)

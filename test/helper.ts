@@ -20,14 +20,26 @@ import type { BrowserContext } from 'playwright-core'
 
 let server: Promise<EmbeddedRedis> | undefined
 
+/** A fresh folder under the system temp folder, removed when `test` ends (tests leave nothing behind). */
+export function tempDir (test: Tap, prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `sessiond-${prefix}-`))
+  test.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
 /** The test file's redis-server (one per file; each test isolates itself by key prefix). */
 export async function testRedis (): Promise<EmbeddedRedis> {
   if (server === undefined) {
-    server = startEmbeddedRedis({ dataDir: mkdtempSync(join(tmpdir(), 'sessiond-test-')), appendOnly: false })
+    const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-test-'))
+    server = startEmbeddedRedis({ dataDir, appendOnly: false })
     t.teardown(async () => {
       const redis = await server!
-      await assertEveryKeyHasTtl(redis.url)
-      await redis.stop()
+      try {
+        await assertEveryKeyHasTtl(redis.url)
+      } finally {
+        await redis.stop()
+        rmSync(dataDir, { recursive: true, force: true })
+      }
     })
   }
   return await server

@@ -1,18 +1,17 @@
 // The service finds its primary through Redis Sentinel (REDIS_SENTINELS + REDIS_SENTINEL_NAME).
 import t from 'tap'
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { Redis } from 'ioredis'
-import { freePort, json, privateRedis, sleep } from './helper.js'
+import { freePort, json, privateRedis, sleep, tempDir } from './helper.js'
 
 t.test('sessions work through a Sentinel-discovered primary', async (t) => {
   const primary = await privateRedis(t)
   const sentinelPort = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'sessiond-sentinel-'))
+  const dir = tempDir(t, 'sentinel')
   const conf = join(dir, 'sentinel.conf')
   writeFileSync(conf, [
     `port ${sentinelPort}`, 'bind 127.0.0.1', `dir ${dir}`,

@@ -6,7 +6,7 @@ import { SESSION_KEY_TYPES } from './keys.js'
 import type { LuaConstants } from './script-loader.js'
 import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
 import type { ChangeEvent } from '../domain/events.js'
-import { EVENTS_RETAINED } from '../domain/events.js'
+import { EVENTS_RETAINED, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
 import { SLIDE_MAX_LAG_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import type { SessionRecord } from '../domain/session-record.js'
@@ -42,6 +42,7 @@ export function luaConstants (options: ScriptOptions): LuaConstants {
   return {
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
     ...luaErrorConstants(),
+    ...luaEventConstants(),
     EVENTS_RETAINED,
     SLIDE_MAX_LAG_MS,
     IDEMPOTENCY_TTL_MS,
@@ -144,7 +145,7 @@ export class Scripts {
   async createSession (id: string, input: CreateSessionInput): Promise<{ created: boolean, record: SessionRecord }> {
     const reply = await this.session('createSession', id, [
       id, input.userId, input.workspaceId, input.kind, input.state, input.safetyLevel, input.therapeuticGoals,
-      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, JSON.stringify(input.created.data)
+      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, encodedValues(input.created)
     ])
     return { created: reply[0] === 0, record: sessionRecord(reply[1]) }
   }
@@ -156,7 +157,7 @@ export class Scripts {
   /** Compare-and-set of a planned PATCH; throws StaleWriteError when the session moved past expectedVersion. */
   async updateSession (id: string, input: { owner: Owner, expectedVersion: number, ifMatch: string, events: ChangeEvent[], fields: Record<string, string> }): Promise<SessionRecord> {
     const args: ScriptArg[] = [input.owner, input.expectedVersion, input.ifMatch, input.events.length]
-    for (const event of input.events) args.push(event.type, JSON.stringify(event.data))
+    for (const event of input.events) args.push(EVENT_CODES[event.type], encodedValues(event))
     for (const [field, value] of Object.entries(input.fields)) args.push(field, value)
     return sessionRecord((await this.session('updateSession', id, args))[1])
   }
@@ -271,7 +272,7 @@ export class Scripts {
   /** Compare-and-set of a built result; throws StaleWriteError when the session moved past expectedVersion. */
   async completeFinalize (id: string, input: { owner: Owner, expectedVersion: number, finalizedAtMs: number, retentionMs: number, result: string, event: ChangeEvent<'session.finalized'>, leaseMs: number }): Promise<{ completed: true } | { completed: false, stored: string }> {
     const reply = await this.session('completeFinalize', id, [
-      input.owner, input.expectedVersion, input.finalizedAtMs, input.retentionMs, input.result, JSON.stringify(input.event.data), input.leaseMs
+      input.owner, input.expectedVersion, input.finalizedAtMs, input.retentionMs, input.result, encodedValues(input.event), input.leaseMs
     ])
     return reply[0] === 0 ? { completed: true } : { completed: false, stored: str(reply[1]) }
   }

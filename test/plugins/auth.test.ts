@@ -2,8 +2,9 @@ import t from 'tap'
 import { PassThrough } from 'node:stream'
 import { exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import {
-  adminKey, authEnv, bearer, buildTestApp, createSession, json, serviceKey, testRedis, userToken
+  adminKey, authEnv, bearer, buildTestApp, createSession, json, serviceKey, sleep, testRedis, userToken
 } from '../helper.js'
+import { JWT_CLOCK_TOLERANCE_S } from '../../src/domain/credentials.js'
 import { loadConfig, ConfigError } from '../../src/config.js'
 
 const problemType = 'application/problem+json; charset=utf-8'
@@ -141,6 +142,29 @@ t.test('JWTs are refused when expired, wrongly signed, without exp, unsigned, or
     t.equal(response.statusCode, 401, name)
     t.equal(response.headers['www-authenticate'], 'Bearer realm="sessiond", error="invalid_token"', name)
   }
+})
+
+t.test('a verified token is remembered until its exp, and refused after it, though the cache holds it', async (t) => {
+  const { app } = await buildTestApp(t, authEnv)
+  const session = await createSession(app, { user_id: 'alice' }, bearer(serviceKey))
+  const token = await userToken('alice', { expiresIn: 1 })
+  const read = async (): Promise<number> => (await app.inject({ url: `/v1/sessions/${session.id}`, headers: bearer(token) })).statusCode
+  t.equal(await read(), 200, 'verified once')
+  t.equal(await read(), 200, 'and again, from the cache')
+  // exp is in whole seconds; past it (and past the clock tolerance every check allows) the token is refused.
+  const exp = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()).exp as number
+  await sleep(exp * 1000 + JWT_CLOCK_TOLERANCE_S * 1000 - Date.now() + 100)
+  t.equal(await read(), 401, 'past exp the cached entry is not served')
+})
+
+t.test('a token the configuration no longer accepts is refused by an instance started with it, cache or not', async (t) => {
+  const before = await buildTestApp(t, authEnv)
+  const session = await createSession(before.app, { user_id: 'alice' }, bearer(serviceKey))
+  const token = await userToken('alice')
+  t.equal((await before.app.inject({ url: `/v1/sessions/${session.id}`, headers: bearer(token) })).statusCode, 200)
+  // The secret rotated: an instance with the new configuration never trusts the old token.
+  const after = await buildTestApp(t, { ...authEnv, KEY_ENV: before.config.keys.env, JWT_SECRET: 'rotated-secret-0123456789abcdef0123456789' })
+  t.equal((await after.app.inject({ url: `/v1/sessions/${session.id}`, headers: bearer(token) })).statusCode, 401)
 })
 
 t.test('JWT_ISSUER and JWT_AUDIENCE are checked when set', async (t) => {

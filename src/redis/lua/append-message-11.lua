@@ -18,6 +18,6 @@ if not s then return reply end
 local seq = int_str(tonumber(s.message_seq or '0') + 1)
 local doc = '{"id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"created_at":' .. int_str(now) .. ',' .. string.sub(ARGV[4], 2)
 push_capped(s, K_MESSAGES, tonumber(ARGV[6]), doc)
-commit(s, now, { { 'message.created', '{"message_id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"role":"' .. ARGV[5] .. '"}' } }, { 'message_seq', seq })
+commit(s, now, { { EV_MESSAGE_CREATED, '"' .. ARGV[3] .. '",' .. seq .. ',"' .. ARGV[5] .. '"' } }, { 'message_seq', seq })
 idempotent_store(s, ARGV[7], ARGV[8], now, doc)
 return { 0, doc, tonumber(s.version) }

@@ -15,5 +15,5 @@ if count == 0 then
   return { 0, 0, tonumber(s.version) }
 end
 redis.call('DEL', KEYS[K_MESSAGES])
-commit(s, now, { { 'session.updated', '{"changed":["messages"]}' } })
+commit(s, now, { { EV_SESSION_UPDATED, '["messages"]' } })
 return { 0, count, tonumber(s.version) }

@@ -4,7 +4,7 @@
 -- skips finalized sessions), the session.finalized event, and gives the caller the publish lease.
 -- KEYS: the 11 session keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version, 3 finalized_at (ms), 4 retention (ms),
---       5 Finalized JSON, 6 session.finalized event data (JSON), 7 publish lease (ms)
+--       5 Finalized JSON, 6 the session.finalized event's values (see encode_event), 7 publish lease (ms)
 -- Returns: {0}                   completed by this call; the caller holds the publish lease
 --          {1, stored Finalized} finalized by another call first
 --          or {E_STALE, current_version} the session changed since it was read (read again, retry)
@@ -24,5 +24,5 @@ redis.call('HSET', KEYS[K_SESSION], 'state', s.state, 'completed_at', s.complete
 redis.call('SET', KEYS[K_FINALIZED], ARGV[5])
 wrote(s, K_FINALIZED) -- SET leaves the key without a TTL: always set it
 set_expiry(s, finalized_at + tonumber(ARGV[4]), finalized_at)
-commit(s, finalized_at, { { 'session.finalized', ARGV[6] } })
+commit(s, finalized_at, { { EV_SESSION_FINALIZED, ARGV[6] } })
 return { 0 }

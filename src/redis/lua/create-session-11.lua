@@ -2,7 +2,7 @@
 -- KEYS: the 11 session keys (see includes/session.lua)
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
---       11 max_lifetime_seconds, 12 schema_version, 13 session.created event data (JSON)
+--       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event)
 -- Returns: {0, session JSON} created, {1, session JSON} it already existed
 -- @include "session"
 
@@ -21,7 +21,7 @@ local expires_at = slid_expiry(s, now)
 s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
 set_expiry(s, expires_at, now)
-local event = encode_event(s.version, now, 'session.created', ARGV[13])
+local event = encode_event(s.version, now, EV_SESSION_CREATED, ARGV[13])
 push_capped(s, K_EVENTS, EVENTS_RETAINED, event)
 announce({ event })
 return { 0, session_json(s) }

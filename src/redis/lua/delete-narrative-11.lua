@@ -24,5 +24,5 @@ else
   if redis.call('HDEL', KEYS[K_NARRATIVE], ARGV[3]) == 0 then return { E_NOT_FOUND } end
   deleted[1] = ARGV[3]
 end
-commit(s, now, { { 'narrative.updated', '{"action":"deleted","context_types":' .. cjson.encode(deleted) .. '}' } })
+commit(s, now, { { EV_NARRATIVE_UPDATED, '"deleted",' .. cjson.encode(deleted) } })
 return { 0, #deleted, tonumber(s.version) }

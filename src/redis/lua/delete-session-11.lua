@@ -7,5 +7,5 @@
 local s = load_session(ARGV[1])
 if not s then return { E_SESSION_NOT_FOUND } end
 if ARGV[2] ~= '' and ARGV[2] ~= s.version then return { E_VERSION_CONFLICT, tonumber(s.version) } end
-remove_session(s, now_ms(), 'session.deleted')
+remove_session(s, now_ms(), EV_SESSION_DELETED)
 return { 0, s.user_id }

@@ -18,5 +18,5 @@ redis.call('LSET', KEYS[K_STEPS], n - 1, '')
 while redis.call('LINDEX', KEYS[K_STEPS], -1) == '' do redis.call('RPOP', KEYS[K_STEPS]) end
 local now = now_ms()
 mark_step(s, n, false)
-commit(s, now, { { 'step.deleted', '{"step":' .. int_str(n) .. '}' } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', int_str(now) })
+commit(s, now, { { EV_STEP_DELETED, int_str(n) } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', int_str(now) })
 return progress_reply(s)

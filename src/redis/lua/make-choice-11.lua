@@ -17,6 +17,6 @@ if not s then return reply end
 local current = s.current_scene_id or ''
 if current == '' or current ~= ARGV[4] then return { E_SCENE_MISMATCH, current } end
 local raw, index = append_entry(s, K_CHOICES, ARGV[3], now, 'made_at', ARGV[6], tonumber(ARGV[7]))
-commit(s, now, { { 'choice.made', cjson.encode({ entry_id = ARGV[3], scene_id = ARGV[4], choice_id = ARGV[5], index = index }) } })
+commit(s, now, { { EV_CHOICE_MADE, '"' .. ARGV[3] .. '",' .. cjson.encode(ARGV[4]) .. ',' .. cjson.encode(ARGV[5]) .. ',' .. int_str(index) } })
 idempotent_store(s, ARGV[8], ARGV[9], now, raw)
 return { 0, raw, tonumber(s.version) }

@@ -11,7 +11,7 @@ local s, err = guard_write(ARGV[1], ARGV[2])
 if not s then return err end
 local now = now_ms()
 live_contexts(now, true)
-commit(s, now, { { 'narrative.updated', '{"action":"stored","context_types":["' .. ARGV[3] .. '"]}' } })
+commit(s, now, { { EV_NARRATIVE_UPDATED, '"stored",["' .. ARGV[3] .. '"]' } })
 local expires_at = math.min(now + tonumber(ARGV[5]) * 1000, tonumber(s.expires_at))
 local raw = '{"expires_at":' .. int_str(expires_at) .. ',"updated_at":' .. int_str(now) .. ',"data":' .. ARGV[4] .. '}'
 redis.call('HSET', KEYS[K_NARRATIVE], ARGV[3], raw)

@@ -27,5 +27,5 @@ else
   wrote(s, K_STEPS, length == 0)
 end
 mark_step(s, n, true)
-commit(s, now, { { 'step.saved', '{"step":' .. int_str(n) .. '}' } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at })
+commit(s, now, { { EV_STEP_SAVED, int_str(n) } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at })
 return progress_reply(s, saved_at)

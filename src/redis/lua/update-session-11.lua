@@ -3,7 +3,7 @@
 -- A new ttl_seconds moves the expiry at once (to now + ttl, capped), even when that shortens it.
 -- KEYS: the 11 session keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
---       4 number of events n, then n pairs (event type, event data JSON), then field/value pairs to set
+--       4 number of events n, then n pairs (event code, event values: see encode_event), then field/value pairs to set
 -- Returns: {0, session JSON}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
 --          | {E_STALE, current_version} changed since the caller read it (read again, retry)
 -- @include "session"

@@ -102,10 +102,13 @@ local function guard_write(owner, if_match)
   return s
 end
 
--- One event as the log keeps it and the channel carries it: [version, at_ms, "type", data]
--- (decoded by src/domain/events.ts). `data_json` is a JSON object without step data or content.
-local function encode_event(version, at, event_type, data_json)
-  return '[' .. version .. ',' .. int_str(at) .. ',"' .. event_type .. '",' .. data_json .. ']'
+-- One event as the log keeps it and the channel carries it: [version, at_ms, code, …values], with the
+-- code EV_<TYPE> and the payload's values in the order src/domain/events.ts gives (EVENT_FIELDS).
+-- `values` is those values as comma-separated JSON ('' for none): never step data, content or metadata.
+local function encode_event(version, at, code, values)
+  local head = '[' .. version .. ',' .. int_str(at) .. ',' .. code
+  if values == '' then return head .. ']' end
+  return head .. ',' .. values .. ']'
 end
 
 -- Announces events on the session's channel (one message per change, events separated by newlines).
@@ -115,7 +118,7 @@ end
 
 -- Records one change, after the script's own writes: version + 1, updated_at and the session fields
 -- the change sets (`fields`, a flat {name, value, …} list, or nil), its events in the capped log and on
--- the change channel, and the sliding expiry. `events` is a list of {type, data_json}.
+-- the change channel, and the sliding expiry. `events` is a list of {code, values}.
 local function commit(s, now, events, fields)
   s.version = int_str(tonumber(s.version) + 1)
   s.updated_at = int_str(now)
@@ -135,11 +138,11 @@ local function commit(s, now, events, fields)
   announce(encoded)
 end
 
--- Removes the session and everything under it, and announces `event_type` (session.deleted or
--- session.expired) with the version after the last one. The log goes with the session.
-local function remove_session(s, now, event_type)
+-- Removes the session and everything under it, and announces `code` (EV_SESSION_DELETED or
+-- EV_SESSION_EXPIRED) with the version after the last one. The log goes with the session.
+local function remove_session(s, now, code)
   redis.call('DEL', KEYS[K_SESSION], KEYS[K_STEPS], KEYS[K_NARRATIVE], KEYS[K_SCENES], KEYS[K_CHOICES],
     KEYS[K_MESSAGES], KEYS[K_EVENTS], KEYS[K_FINALIZED], KEYS[K_IDEMPOTENCY])
   redis.call('ZREM', KEYS[K_EXPIRY], s.id)
-  announce({ encode_event(int_str(tonumber(s.version) + 1), now, event_type, '{}') })
+  announce({ encode_event(int_str(tonumber(s.version) + 1), now, code, '') })
 end
