@@ -19,6 +19,11 @@ export interface LoadSpec {
   duration: number
   /** A fixed number of requests instead of a duration. */
   amount?: number
+  /**
+   * Requests per second over all connections (autocannon's overallRate, in staggered slices: see
+   * load.ts); unset = as fast as the server answers. A rate run lasts `duration` rounded to whole seconds.
+   */
+  rate?: number
   /** Request k goes to slot k mod slots.length, which answers with its next request in turn. */
   slots: SlotSpec[]
 }

@@ -10,6 +10,8 @@ import type { ServerProcess } from './processes.js'
 import { SCENARIOS, type FixturePool, type Scenario } from './scenarios.js'
 import { copyToPeerHashes, seedBlob, seedFixture } from './fixture.js'
 import { measure, runLoadWorker } from './measure.js'
+import type { LoadSpec } from './load-spec.js'
+import { classifyCalls } from './commandstats.js'
 import { countCommands, type CommandCount } from './monitor.js'
 import { buildReport, renderMarkdown, type MainReport, type RoundMeasurement } from './report.js'
 import { shuffled } from './stats.js'
@@ -62,7 +64,8 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
   }
 
   const serverOf = (s: Scenario): ServerProcess => running.get(s.server)!
-  const specOf = (s: Scenario, duration: number) => ({ url: serverOf(s).url, connections: opts.connections, duration, slots: s.slots(fixture) })
+  const specOf = (s: Scenario, duration: number): LoadSpec =>
+    ({ url: serverOf(s).url, connections: opts.connections, duration, slots: s.slots(fixture), ...(opts.rate !== null ? { rate: opts.rate } : {}) })
 
   const commands = new Map<string, CommandCount>()
   for (const s of scenarios) {
@@ -90,8 +93,11 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
       const row: RoundMeasurement = { ...m, round, position }
       measurements.set(s.id, [...(measurements.get(s.id) ?? []), row])
       const bad = m.non2xx + m.errors + m.timeouts
+      const calls = classifyCalls(m.redisCalls, m.requests, commands.get(s.id) ?? null)
       log(`  ${s.id.padEnd(20)} ${num(m.rps).padStart(7)} req/s  p50 ${ms(m.p50).padStart(6)}  p99 ${ms(m.p99).padStart(6)} ms  ` +
-        `cpu ${num(m.serverCpuMicrosPerRequest).padStart(5)} µs/req  redis ${num(m.redisCpuMicrosPerRequest).padStart(4)} µs/req  rss ${num(m.rssBeforeBytes / 1_048_576)}→${num(m.peakRssBytes / 1_048_576)} MB${m.peakReset ? '' : ' (peak since start)'}` +
+        `cpu ${num(m.serverCpuMicrosPerRequest).padStart(5)} µs/req  redis ${num(m.redisCpuMicrosPerRequest).padStart(4)} µs/req  ` +
+        `calls ${num(calls.sentPerRequest, 2)} + ${num(calls.inScriptsPerRequest, 1)} in scripts/req  rss ${num(m.rssBeforeBytes / 1_048_576)}→${num(m.peakRssBytes / 1_048_576)} MB${m.peakReset ? '' : ' (peak since start)'}` +
+        (opts.rate !== null && m.rps < 0.95 * opts.rate ? `  (below --rate ${opts.rate}: saturated)` : '') +
         (bad > 0 ? `  !!! ${m.non2xx} non-2xx ${JSON.stringify(m.statusCodes)}, ${m.errors} errors, ${m.timeouts} timeouts` : ''))
     }
   }
@@ -114,13 +120,14 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     duration: opts.duration,
     connections: opts.connections,
     warmup: opts.warmup,
+    rate: opts.rate,
     seed: opts.seed,
     only: opts.only,
     orders,
     seeding: seeding === null ? null : { sessions: seeding.sessions, requests: seeding.requests, seconds: seeding.seconds },
     profileDir: profileDir ?? null,
     sessiondSettings: { NODE_ENV: 'production', RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'warn', audit: 'on (always)', metrics: 'on (always)' }
-  })
+  }, { rateFixed: opts.rate !== null })
 }
 
 export { renderMarkdown }

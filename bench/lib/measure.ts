@@ -1,10 +1,12 @@
 // One measurement: a fresh load worker process runs autocannon against one server while the harness
-// reads the server's and Redis's CPU counters right before and right after.
+// reads the server's and Redis's CPU counters, and Redis's command counters, right before and right after.
 import { fork } from 'node:child_process'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import type { LoadResult, LoadSpec, WorkerMessage } from './load-spec.js'
 import { processCpuMicros, peakRssBytes, resetPeakRss, rssBytes } from './processes.js'
 import type { PrivateRedis } from './redis-server.js'
+import { callsDelta } from './commandstats.js'
 
 const LOAD_WORKER = fileURLToPath(new URL('../load.ts', import.meta.url))
 
@@ -19,7 +21,20 @@ export interface Measurement extends LoadResult {
   rssBeforeBytes: number
   /** Whether VmHWM could be reset before the run (else peakRssBytes is the peak since start). */
   peakReset: boolean
+  /**
+   * Δ calls per command of `INFO commandstats` over the run (raw counts, not per request; the
+   * harness's own INFO left out): commands the server sent and those its scripts ran (lib/commandstats.ts).
+   */
+  redisCalls: Record<string, number>
 }
+
+/**
+ * sessiond adds its rate-limit counts and audit entries to Redis in batches, at most every 100 ms.
+ * Waited before the first readings, so that the batches a previous load left behind land before this
+ * run; and after the load, before the last reading of the command counters, so that the batches of
+ * this run's last requests are counted with it (the CPU readings are taken right after the load).
+ */
+const SETTLE_MS = 250
 
 /** Runs autocannon in a child process and resolves with its result. */
 export async function runLoadWorker (spec: LoadSpec, beforeRun: () => Promise<void> = async () => {}): Promise<LoadResult> {
@@ -46,14 +61,19 @@ export async function measure (spec: LoadSpec, serverPid: number, redis: Private
   let redis0 = 0
   let rssBefore = 0
   let peakReset = false
+  let calls0: Record<string, number> = {}
   const result = await runLoadWorker(spec, async () => {
+    await sleep(SETTLE_MS)
     rssBefore = rssBytes(serverPid)
     peakReset = resetPeakRss(serverPid)
+    calls0 = await redis.commandCalls()
     redis0 = await redis.cpuMicros()
     cpu0 = processCpuMicros(serverPid)
   })
   const cpu1 = processCpuMicros(serverPid)
   const redis1 = await redis.cpuMicros()
+  await sleep(SETTLE_MS)
+  const calls1 = await redis.commandCalls()
   const n = Math.max(1, result.requests)
   return {
     ...result,
@@ -61,6 +81,7 @@ export async function measure (spec: LoadSpec, serverPid: number, redis: Private
     redisCpuMicrosPerRequest: (redis1 - redis0) / n,
     peakRssBytes: peakRssBytes(serverPid),
     rssBeforeBytes: rssBefore,
-    peakReset
+    peakReset,
+    redisCalls: callsDelta(calls0, calls1)
   }
 }

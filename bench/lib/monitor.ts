@@ -1,6 +1,8 @@
 // Redis commands per request: a MONITOR connection watches while a few requests go out one at a
 // time. A script call (EVALSHA/EVAL/FCALL) counts as one command; the commands it runs inside Redis
-// (MONITOR shows them with source "lua") are counted apart.
+// (MONITOR shows them with source "lua") are counted apart. This pass names the commands; how many a
+// request costs under load comes from INFO commandstats (lib/commandstats.ts): sent one at a time,
+// requests share sessiond's background batches (rate-limit counts, audit entries) differently.
 import { Redis } from 'ioredis'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpClient } from './http.js'
@@ -21,6 +23,16 @@ export interface CommandCount {
 
 /** Requests sent before watching, so that script loading (NOSCRIPT → EVAL) is not counted. */
 const PRIMING_REQUESTS = 2
+/**
+ * Waited after priming, before watching: the background work seeding and priming left (batched
+ * rate-limit counts and audit entries, flushed at most every 100 ms) lands first.
+ */
+const SETTLE_MS = 500
+/** Waited after the last request: the batches the watched requests caused are part of their cost. */
+const TAIL_MS = 250
+/** Sent by the harness on its own connection: MONITOR counts only what Redis runs between the two. */
+const START_MARK = 'bench:monitor:start'
+const END_MARK = 'bench:monitor:end'
 
 export async function countCommands (redisPort: number, serverUrl: string, slots: SlotSpec[], requests: number): Promise<CommandCount> {
   const http = new HttpClient(serverUrl, 1)
@@ -34,6 +46,7 @@ export async function countCommands (redisPort: number, serverUrl: string, slots
     if (res.status < 200 || res.status > 299) failures.push(`${r.method} ${r.path} → ${res.status} ${res.body.slice(0, 200)}`)
   }
   for (let k = 0; k < PRIMING_REQUESTS; k++) await sendNext(k)
+  await sleep(SETTLE_MS)
   const client = new Redis({ port: redisPort, host: '127.0.0.1', lazyConnect: true })
   await client.connect()
   const monitor = await client.monitor()
@@ -41,15 +54,24 @@ export async function countCommands (redisPort: number, serverUrl: string, slots
   const inside: Record<string, number> = {}
   let sent = 0
   let scripted = 0
+  // MONITOR reports commands in the order Redis runs them: whatever comes before the start mark
+  // (sent before the first watched request) or after the end mark is not counted.
+  let counting = false
+  let ended: () => void = () => {}
+  const endSeen = new Promise<void>((resolve) => { ended = resolve })
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     const name = String(args[0] ?? '').toLowerCase()
+    if (name === 'echo' && args[1] === START_MARK) { counting = true; return }
+    if (name === 'echo' && args[1] === END_MARK) { counting = false; ended(); return }
+    if (!counting) return
     if (source === 'lua') { inside[name] = (inside[name] ?? 0) + 1; scripted++ } else { names[name] = (names[name] ?? 0) + 1; sent++ }
   })
-  // Let the MONITOR subscription settle before the first request.
-  await sleep(50)
+  // The subscription is in place once MONITOR has answered; the mark is then the first thing counted.
+  await client.echo(START_MARK)
   for (let k = PRIMING_REQUESTS; k < PRIMING_REQUESTS + requests; k++) await sendNext(k)
-  // Work a request leaves behind (batched counters, audit) is part of its cost: give it time to land.
-  await sleep(250)
+  await sleep(TAIL_MS)
+  await client.echo(END_MARK)
+  await Promise.race([endSeen, sleep(2000)])
   http.close()
   monitor.disconnect()
   client.disconnect()

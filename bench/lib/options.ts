@@ -17,8 +17,12 @@ export interface Options {
   updateReadme: boolean
   cpuProf: boolean
   monitorRequests: number
+  /** Requests per second over all connections (autocannon overallRate); null = as fast as possible. */
+  rate: number | null
   /** --memory: sessions created per shape. */
   count: number
+  /** --memory: sessions of the second, larger measurement of the plain shape (0 = none). */
+  memoryCount: number
   /** --scale: live sessions of the large store, and of the small one. */
   live: number
   smallLive: number
@@ -44,11 +48,17 @@ export const USAGE = `npm run bench -- [options]
   --out DIR             where results go (default bench/results)
   --update-readme       rewrite the table between the bench:table markers of bench/README.md
   --cpu-prof            profile sessiond (node --cpu-prof) into bench/profiles/<stamp>/ and summarize it
-  --monitor-requests N  requests of the MONITOR pass that counts Redis commands (default 20)
+  --monitor-requests N  requests of the MONITOR pass that names the Redis commands (default 20)
+  --rate R              send R requests/s in all (autocannon overallRate, in 10 staggered slices)
+                        instead of as many as the server answers: compares CPU µs/request at the
+                        same load; runs last whole seconds, req/s targets are not checked; pick R
+                        well below the slowest selected server's maximum
   --keep-temp           keep the temp folder (server logs) after the run
 
   --memory              sub-benchmark: Redis bytes per session (plain, onboarding, chat)
     --count N           sessions per shape (default 2000)
+    --memory-count N    plain sessions of a second plain measurement, where the per-slot keys
+                        (expiry index) are shared by more sessions (default 20000, 0 = skip)
   --scale               sub-benchmark: 10 vs 10 000 sessions per user, 10 k vs --live live sessions
     --live N            live sessions of the large store (default 100000; 1000000 for the full check)
     --small-live N      live sessions of the small store (default 10000)
@@ -81,9 +91,11 @@ export function parseOptions (argv: string[]): Options | 'help' {
       'update-readme': { type: 'boolean' },
       'cpu-prof': { type: 'boolean' },
       'monitor-requests': { type: 'string' },
+      rate: { type: 'string' },
       'keep-temp': { type: 'boolean' },
       memory: { type: 'boolean' },
       count: { type: 'string' },
+      'memory-count': { type: 'string' },
       scale: { type: 'boolean' },
       live: { type: 'string' },
       'small-live': { type: 'string' },
@@ -111,7 +123,9 @@ export function parseOptions (argv: string[]): Options | 'help' {
     updateReadme: values['update-readme'] === true,
     cpuProf: values['cpu-prof'] === true,
     monitorRequests: Math.floor(positive('monitor-requests', values['monitor-requests'], 20)),
+    rate: values.rate === undefined ? null : Math.floor(positive('rate', values.rate, 0)),
     count: Math.floor(positive('count', values.count, 2000)),
+    memoryCount: Math.floor(positive('memory-count', values['memory-count'], 20_000, 0)),
     live: Math.floor(positive('live', values.live, 100_000)),
     smallLive: Math.floor(positive('small-live', values['small-live'], 10_000)),
     userSessions: Math.floor(positive('user-sessions', values['user-sessions'], 10_000)),

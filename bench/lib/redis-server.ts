@@ -16,6 +16,8 @@ export interface PrivateRedis {
   /** used_cpu_user + used_cpu_sys of the server, in microseconds. */
   cpuMicros: () => Promise<number>
   usedMemory: () => Promise<number>
+  /** `INFO commandstats`: command name (lower case, `parent|sub` for subcommands) → calls since start. */
+  commandCalls: () => Promise<Record<string, number>>
   stop: () => Promise<void>
 }
 
@@ -26,6 +28,19 @@ export function parseInfo (text: string): Record<string, string> {
     if (at > 0 && !line.startsWith('#')) fields[line.slice(0, at)] = line.slice(at + 1)
   }
   return fields
+}
+
+/**
+ * Calls per command from `INFO commandstats` text. Redis 7 counts every command it executes there,
+ * also those a Lua script runs (`redis.call`) under their own names.
+ */
+export function parseCommandStats (text: string): Record<string, number> {
+  const calls: Record<string, number> = {}
+  for (const line of text.split('\r\n')) {
+    const match = /^cmdstat_([^:]+):calls=(\d+)/.exec(line)
+    if (match !== null) calls[match[1]!.toLowerCase()] = Number(match[2])
+  }
+  return calls
 }
 
 export async function startRedis (dir: string, name = 'redis'): Promise<PrivateRedis> {
@@ -67,6 +82,7 @@ export async function startRedis (dir: string, name = 'redis'): Promise<PrivateR
       return (Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys)) * 1e6
     },
     usedMemory: async () => Number((await info('memory')).used_memory),
+    commandCalls: async () => parseCommandStats(await client.info('commandstats')),
     stop: async () => {
       client.disconnect()
       if (exited) return

@@ -2,6 +2,7 @@
 import { MAX_SESSIOND_RSS_BYTES, SCENARIO_TARGETS } from '../targets.js'
 import type { Measurement } from './measure.js'
 import type { CommandCount } from './monitor.js'
+import { classifyCalls, type LoadCalls } from './commandstats.js'
 import type { Scenario } from './scenarios.js'
 import { median, ratio, spread, type Spread } from './stats.js'
 import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
@@ -22,7 +23,13 @@ export interface ScenarioReport {
   peakRssBytes: number
   non2xx: number
   statusCodes: Record<string, number>
+  /** MONITOR pass: the commands a request causes, sent one at a time (names them). */
   commands: CommandCount | null
+  /**
+   * Under load (INFO commandstats Δ ÷ requests completed): per round, medians in the table; `pooled`
+   * sums every round's calls and requests, with the full per-command table.
+   */
+  loadCalls: { sentPerRequest: Spread, inScriptsPerRequest: Spread, totalPerRequest: Spread, pooled: LoadCalls } | null
   ratios: { rpsVsPeer: Spread, rpsVsBaseline: Spread, cpuVsPeer: Spread, redisCpuVsPeer: Spread, p99VsPeer: Spread } | null
   targets: TargetCheck[]
 }
@@ -42,11 +49,30 @@ function perRound (s: RoundMeasurement[], other: RoundMeasurement[] | undefined,
   return spread(s.map((m) => ratio(pick(m), byRound(other, m.round) === undefined ? undefined : pick(byRound(other, m.round)!))))
 }
 
+function loadCallsOf (rows: RoundMeasurement[], monitor: CommandCount | null): ScenarioReport['loadCalls'] {
+  if (rows.length === 0) return null
+  const perRound = rows.map((m) => classifyCalls(m.redisCalls, m.requests, monitor))
+  const summed: Record<string, number> = {}
+  for (const m of rows) for (const [name, n] of Object.entries(m.redisCalls)) summed[name] = (summed[name] ?? 0) + n
+  return {
+    sentPerRequest: spread(perRound.map((c) => c.sentPerRequest)),
+    inScriptsPerRequest: spread(perRound.map((c) => c.inScriptsPerRequest)),
+    totalPerRequest: spread(perRound.map((c) => c.totalPerRequest)),
+    pooled: classifyCalls(summed, rows.reduce((sum, m) => sum + m.requests, 0), monitor)
+  }
+}
+
+export interface ReportOptions {
+  /** --rate: every load ran at the same fixed request rate, so req/s says nothing and is not checked. */
+  rateFixed?: boolean
+}
+
 export function buildReport (
   scenarios: Scenario[],
   measurements: Map<string, RoundMeasurement[]>,
   commands: Map<string, CommandCount>,
-  meta: Record<string, unknown>
+  meta: Record<string, unknown>,
+  options: ReportOptions = {}
 ): MainReport {
   const reports = scenarios.map((scenario): ScenarioReport => {
     const rows = measurements.get(scenario.id) ?? []
@@ -69,7 +95,7 @@ export function buildReport (
       const check = (name: string, limit: string, value: number | null, ok: (v: number) => boolean): void => {
         targets.push({ name, limit, value, pass: value === null ? null : ok(value) })
       }
-      if (t.minRpsVsPeer !== undefined) check('req/s vs peer', `≥ ${t.minRpsVsPeer}×`, ratios.rpsVsPeer.median, (v) => v >= t.minRpsVsPeer!)
+      if (t.minRpsVsPeer !== undefined && options.rateFixed !== true) check('req/s vs peer', `≥ ${t.minRpsVsPeer}×`, ratios.rpsVsPeer.median, (v) => v >= t.minRpsVsPeer!)
       if (t.maxCpuVsPeer !== undefined) check('CPU/req vs peer', `≤ ${t.maxCpuVsPeer}×`, ratios.cpuVsPeer.median, (v) => v <= t.maxCpuVsPeer!)
       if (t.maxP99VsPeer !== undefined) check('p99 vs peer', `≤ ${t.maxP99VsPeer}×`, ratios.p99VsPeer.median, (v) => v <= t.maxP99VsPeer!)
     }
@@ -93,6 +119,7 @@ export function buildReport (
       non2xx: rows.reduce((sum, m) => sum + m.non2xx + m.errors + m.timeouts, 0) + (commands.get(scenario.id)?.failures.length ?? 0),
       statusCodes,
       commands: commands.get(scenario.id) ?? null,
+      loadCalls: loadCallsOf(rows, commands.get(scenario.id) ?? null),
       ratios,
       targets
     }
@@ -116,6 +143,16 @@ function commandsCell (c: CommandCount | null): string {
   return num(c.perRequest, c.perRequest % 1 === 0 ? 0 : 2)
 }
 
+/** A per-request count with about three significant digits. */
+const perRequest = (n: number): string => num(n, n >= 10 ? 1 : n >= 0.1 ? 2 : 3)
+
+/** Calls the server sent per request under load, and (below) those its scripts ran. */
+function loadCallsCell (c: ScenarioReport['loadCalls']): string {
+  if (c === null || c.sentPerRequest.median === null) return dash
+  const inside = c.inScriptsPerRequest.median ?? 0
+  return `${num(c.sentPerRequest.median, 2)}${inside >= 0.005 ? `<br>+${num(inside, 1)} in scripts` : ''}`
+}
+
 function commandNames (counts: Record<string, number>): string {
   return Object.entries(counts).map(([name, n]) => `${name}×${num(n, n % 1 === 0 ? 0 : 2)}`).join(', ')
 }
@@ -125,37 +162,50 @@ export function renderMarkdown (report: MainReport): string {
   const sessiond = report.scenarios.filter((s) => s.server === 'sessiond' && s.rounds.length > 0)
   const baselines = report.scenarios.filter((s) => s.server !== 'sessiond' && s.rounds.length > 0)
   const parts: string[] = []
-  parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s, ` +
+  const rate = typeof m.rate === 'number' ? ` at a fixed ${num(m.rate)} req/s (--rate; req/s targets not checked)` : ''
+  parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s${rate}, ` +
     `${String(m.connections)} connections, Node ${String(m.node)}, redis-server ${String(m.redisVersion)}, ${String(m.cpus)} CPUs (load ${String(m.loadAverage)} at start).`)
   if (sessiond.length > 0) {
     parts.push('', table(
-      ['sessiond scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req', '× peer req/s', '× (b)/(c) req/s', 'CPU × peer', 'p99 × peer', 'targets'],
+      ['sessiond scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req (MONITOR)', 'Redis calls/req (load)', '× peer req/s', '× (b)/(c) req/s', 'CPU × peer', 'p99 × peer', 'targets'],
       sessiond.map((s) => [
         `${s.title} (vs ${s.peer === 'peer-get-session' ? 'd' : 'e'})`,
         num(s.median.rps), ms(s.median.p50), ms(s.median.p99),
         s.non2xx === 0 ? '0' : `**${s.non2xx}**`,
         num(s.median.serverCpuMicros), num(s.median.redisCpuMicros),
-        commandsCell(s.commands),
+        commandsCell(s.commands), loadCallsCell(s.loadCalls),
         ratioCell(s.ratios!.rpsVsPeer), ratioCell(s.ratios!.rpsVsBaseline), ratioCell(s.ratios!.cpuVsPeer), ratioCell(s.ratios!.p99VsPeer),
         targetCell(s.targets)
-      ]), [12]
+      ]), [13]
     ))
   }
   if (baselines.length > 0) {
     parts.push('', table(
-      ['baseline', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req', 'peak RSS MB'],
+      ['baseline', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req (MONITOR)', 'Redis calls/req (load)', 'peak RSS MB'],
       baselines.map((s) => [
         s.title, num(s.median.rps), ms(s.median.p50), ms(s.median.p99), s.non2xx === 0 ? '0' : `**${s.non2xx}**`,
-        num(s.median.serverCpuMicros), num(s.median.redisCpuMicros), commandsCell(s.commands), mib(s.peakRssBytes)
+        num(s.median.serverCpuMicros), num(s.median.redisCpuMicros), commandsCell(s.commands), loadCallsCell(s.loadCalls), mib(s.peakRssBytes)
       ])
     ))
   }
   const rss = report.sessiondPeakRss
   if (rss.bytes !== null) parts.push('', `sessiond peak RSS under load: ${mib(rss.bytes)} MB (target ≤ ${mib(rss.limitBytes)} MB ${mark(rss.pass)}).`)
   parts.push(report.non2xxTotal === 0 ? 'Non-2xx responses: none.' : `**Non-2xx responses or errors: ${report.non2xxTotal}** — see latest.json (statusCodes, commands.failures).`)
+  const withLoadCalls = report.scenarios.filter((s) => s.loadCalls !== null)
+  if (withLoadCalls.length > 0) {
+    parts.push('', 'Redis calls per request under load (INFO commandstats Δ over the measured loads ÷ requests completed, all rounds pooled; ' +
+      'sent = by the server, its round trips\' worth; in scripts = run by its Lua scripts; every command with its origin is in latest.json, `loadCalls.pooled.byCommand`):', '')
+    for (const s of withLoadCalls) {
+      const c = s.loadCalls!.pooled
+      const list = (pick: (x: LoadCalls['byCommand'][number]) => number): string =>
+        c.byCommand.filter((x) => pick(x) >= 0.0005).sort((a, b) => pick(b) - pick(a)).map((x) => `${x.name} ${perRequest(pick(x))}`).join(', ')
+      const inside = c.inScriptsPerRequest >= 0.0005 ? `; in scripts ${perRequest(c.inScriptsPerRequest)}: ${list((x) => x.inScriptsPerRequest)}` : ''
+      parts.push(`- ${s.title}: sent ${perRequest(c.sentPerRequest)}: ${list((x) => x.sentPerRequest) || 'none'}${inside}`)
+    }
+  }
   const withCommands = report.scenarios.filter((s) => s.commands !== null)
   if (withCommands.length > 0) {
-    parts.push('', 'Redis commands per request (MONITOR, requests sent one at a time; a script call counts once, the commands it runs inside Redis are listed after "in scripts"):', '')
+    parts.push('', 'Redis commands per request (MONITOR, requests sent one at a time after background work settled; a script call counts once, the commands it runs inside Redis are listed after "in scripts"):', '')
     for (const s of withCommands) {
       const c = s.commands!
       const inside = Object.keys(c.insideScripts).length > 0 ? `; in scripts ${num(c.insideScriptsPerRequest, 1)}: ${commandNames(c.insideScripts)}` : ''
