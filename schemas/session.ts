@@ -12,7 +12,9 @@ export const SessionState = StringEnum(SESSION_STATES)
 export const SafetyLevel = StringEnum(SAFETY_LEVELS)
 export const TherapeuticGoals = Type.Array(Type.String({ maxLength: SHORT_TEXT_MAX_CHARS }), { maxItems: 32 })
 export const Metadata = FreeObject()
-export const TtlSeconds = Type.Integer({ minimum: 60, maximum: 2_592_000 })
+/** The shortest and longest `ttl_seconds` a client may ask for (contract §3). */
+export const MIN_TTL_SECONDS = 60
+export const TtlSeconds = Type.Integer({ minimum: MIN_TTL_SECONDS, maximum: 2_592_000 })
 
 export const Session = Type.Object({
   id: SessionId,

@@ -14,6 +14,9 @@ import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
 import health from '../plugins/health.js'
+import changes from '../plugins/changes.js'
+import expiry from '../plugins/expiry.js'
+import eventStreams from '../plugins/event-streams.js'
 import swagger from '../plugins/swagger.js'
 import auth from '../plugins/auth.js'
 import rateLimit from '../plugins/rate-limit.js'
@@ -31,6 +34,7 @@ import sceneRoutes from '../routes/scenes.js'
 import choiceRoutes from '../routes/choices.js'
 import messageRoutes from '../routes/messages.js'
 import userProgressRoutes from '../routes/user-progress.js'
+import eventRoutes from '../routes/events.js'
 import auditRoutes from '../routes/audit.js'
 
 export interface BuildOptions {
@@ -94,6 +98,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
   await app.register(repositories)
   await app.register(health)
+  await app.register(changes)
+  await app.register(expiry)
+  await app.register(eventStreams)
 
   // The API: everything under /v1, with the concerns of an API request as hooks of this scope only.
   // The router decides what is an API request: ops endpoints never pass these hooks, and unknown /v1
@@ -119,6 +126,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(choiceRoutes)
     await v1.register(messageRoutes)
     await v1.register(userProgressRoutes)
+    await v1.register(eventRoutes)
     if (options.apiRoutes !== undefined) await v1.register(options.apiRoutes)
     await v1.register(async (admin) => {
       admin.addHook('onRequest', v1.requireAdmin)

@@ -56,6 +56,10 @@ export interface Config {
   corsOrigins: string[] | '*'
   /** Slow clients (contract §1): all request headers within `headersMs`, the whole request within `requestMs`. */
   timeouts: { headersMs: number, requestMs: number }
+  /** Live events (contract §8): event streams per instance, and how often this instance sweeps for expired sessions. */
+  events: { maxStreams: number, sweepIntervalMs: number }
+  /** The in-process read cache of sessions (docs/decisions/0714): off, or an LRU of `maxEntries`. */
+  cache: { mode: 'off' | 'lru', maxEntries: number }
 }
 
 export class ConfigError extends Error {
@@ -252,6 +256,14 @@ export function loadConfig (env: Env): Config {
     timeouts: {
       headersMs: int(env, 'REQUEST_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000),
       requestMs: int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000)
+    },
+    events: {
+      maxStreams: int(env, 'MAX_EVENT_STREAMS', 10_000, 0, 1_000_000),
+      sweepIntervalMs: int(env, 'EXPIRY_SWEEP_INTERVAL_MS', 10_000, 50, 600_000)
+    },
+    cache: {
+      mode: oneOf(env, 'CACHE_MODE', 'off', ['off', 'lru'] as const),
+      maxEntries: int(env, 'CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000)
     }
   }
   // Node's own rule (http.createServer throws otherwise): the headers are part of the request.

@@ -16,5 +16,12 @@ export function defaultTtlSeconds (kind: SessionKind, settings: TtlSettings): nu
  */
 export const SLIDE_MAX_LAG_MS = 60_000
 
+/**
+ * A session is expired from its expires_at on, but its keys live this much longer, so that the expiry
+ * sweep can claim it (announce session.expired, count it, unindex it) before Redis deletes it
+ * (docs/decisions/0712). When no instance sweeps for this long, Redis deletes it unannounced.
+ */
+export const EXPIRY_GRACE_MS = 300_000
+
 /** How far behind now + ttl a session's expires_at may be after any request (the slide rule). */
 export const slideLagMs = (ttlSeconds: number): number => Math.min(SLIDE_MAX_LAG_MS, ttlSeconds * 10)

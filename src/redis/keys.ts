@@ -10,16 +10,18 @@ export interface KeySettings { system: string, env: string }
 
 /**
  * The keys every session script receives, in this order (the Lua constants K_SESSION, K_STEPS … are
- * generated from this list by the script loader). `expiry` and `changes` are not the session's own
- * keys: the slot's expiry index and the session's change channel, both in the session's slot.
+ * generated from this list by the script loader). `expiry`, `live` and `changes` are not the session's
+ * own keys but its slot's expiry index, its slot's live-session counters, and its change channel, all in
+ * the session's slot.
  */
 export const SESSION_KEY_TYPES = [
-  'session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'events', 'finalized', 'idempotency', 'expiry', 'changes'
+  'session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'events', 'finalized', 'idempotency', 'expiry', 'live', 'changes'
 ] as const
 export type SessionKeyType = typeof SESSION_KEY_TYPES[number]
 
-/** The keys that hold a session's data and are deleted with it (everything but `expiry` and `changes`). */
-export const SESSION_DATA_KEY_TYPES = SESSION_KEY_TYPES.filter((type) => type !== 'expiry' && type !== 'changes')
+const SLOT_KEY_TYPES: readonly SessionKeyType[] = ['expiry', 'live', 'changes']
+/** The keys that hold a session's data and are deleted with it. */
+export const SESSION_DATA_KEY_TYPES = SESSION_KEY_TYPES.filter((type) => !SLOT_KEY_TYPES.includes(type))
 
 /** Version 2: steps, messages and events became lists (docs/decisions/0700-storage-layout-v2.md). */
 const KEY_VERSION = 2
@@ -54,9 +56,14 @@ export function createKeys ({ system, env }: KeySettings) {
 
   /** The slot's expiry index: session ids by the time they expire, in the same slot as the sessions. */
   const expiryIndex = (slot: number): string => build('global', 'expiry', slotTag(slot))
+  /** The slot's live-session counters by kind (`k:<kind>`) and by state (`s:<state>`). */
+  const liveCounts = (slot: number): string => build('global', 'live', slotTag(slot))
 
-  const sessionKey = (type: SessionKeyType, sessionId: string): string =>
-    type === 'expiry' ? expiryIndex(slotOf(sessionId)) : build('session', type, sessionId)
+  const sessionKey = (type: SessionKeyType, sessionId: string): string => {
+    if (type === 'expiry') return expiryIndex(slotOf(sessionId))
+    if (type === 'live') return liveCounts(slotOf(sessionId))
+    return build('session', type, sessionId)
+  }
 
   return {
     session: (sessionId: string): string => sessionKey('session', sessionId),
@@ -79,8 +86,9 @@ export function createKeys ({ system, env }: KeySettings) {
       return [prefix!, suffix!]
     },
     expiryIndex,
-    /** Every expiry index (one per Cluster slot). */
-    expiryIndexes: (): string[] => Array.from({ length: SLOTS }, (_, slot) => expiryIndex(slot)),
+    liveCounts,
+    /** How many slots there are (one expiry index and one set of live counters per slot). */
+    slots: SLOTS,
 
     userHash,
     userSessions: (userId: string): string => build('user', 'sessions', userHash(userId)),

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { RedisClient } from './client.js'
 
-export interface ScriptDefinition { name: string, numberOfKeys: number, lua: string }
+/** numberOfKeys undefined: `<name>-n.lua`, whose caller passes the number of keys first. */
+export interface ScriptDefinition { name: string, numberOfKeys: number | undefined, lua: string }
 
 /** Values the generated include declares as `local NAME = value`. */
 export type LuaConstants = Record<string, string | number>
@@ -31,23 +32,24 @@ function expandIncludes (source: string, constants: LuaConstants, seen: Set<stri
   })
 }
 
-/** `save-step-11.lua` → { name: 'saveStep', numberOfKeys: 11, lua: <source with includes expanded> } */
+/** `save-step-12.lua` → { name: 'saveStep', numberOfKeys: 12, lua: <source with includes expanded> } */
 export function loadScriptDefinitions (constants: LuaConstants, dir: string = luaDir): ScriptDefinition[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.lua'))
     .map((file) => {
-      const match = /^([a-z0-9-]+?)-(\d+)\.lua$/.exec(file)
-      if (match === null) throw new Error(`Lua script ${file} must be named <name>-<numberOfKeys>.lua`)
+      const match = /^([a-z0-9-]+?)-(\d+|n)\.lua$/.exec(file)
+      if (match === null) throw new Error(`Lua script ${file} must be named <name>-<numberOfKeys>.lua (or <name>-n.lua)`)
       const name = match[1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
-      return { name, numberOfKeys: Number(match[2]), lua: expandIncludes(readFileSync(join(dir, file), 'utf8'), constants, new Set()) }
+      const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2])
+      return { name, numberOfKeys, lua: expandIncludes(readFileSync(join(dir, file), 'utf8'), constants, new Set()) }
     })
 }
 
-/** Defines every script as a command on the client; returns their names. */
-export function defineScripts (client: RedisClient, constants: LuaConstants): Set<string> {
+/** Defines every script as a command on the client; returns each name with its number of keys. */
+export function defineScripts (client: RedisClient, constants: LuaConstants): Map<string, number | undefined> {
   const definitions = loadScriptDefinitions(constants)
   for (const script of definitions) {
-    client.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua })
+    client.defineCommand(script.name, script.numberOfKeys === undefined ? { lua: script.lua } : { numberOfKeys: script.numberOfKeys, lua: script.lua })
   }
-  return new Set(definitions.map((s) => s.name))
+  return new Map(definitions.map((s) => [s.name, s.numberOfKeys]))
 }

@@ -7,7 +7,7 @@ import type { LuaConstants } from './script-loader.js'
 import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
 import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
-import { SLIDE_MAX_LAG_MS } from '../domain/ttl.js'
+import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import type { SessionRecord } from '../domain/session-record.js'
 
@@ -21,6 +21,7 @@ export const SCRIPT_NAMES = [
   'enterScene', 'makeChoice', 'readHistory',
   'appendMessage', 'readMessages', 'clearMessages',
   'prepareFinalize', 'completeFinalize', 'settleFinalizedPublish',
+  'expireSession', 'dueExpiries', 'readEvents',
   'indexUserSession', 'listUserSessions',
   'rateLimit', 'appendAudit', 'appendFinalized',
   'addProgressSnapshot', 'readProgressSnapshots',
@@ -45,6 +46,7 @@ export function luaConstants (options: ScriptOptions): LuaConstants {
     ...luaEventConstants(),
     EVENTS_RETAINED,
     SLIDE_MAX_LAG_MS,
+    EXPIRY_GRACE_MS,
     IDEMPOTENCY_TTL_MS,
     /** A session's idempotency hash is pruned of lapsed records once it holds more than this. */
     IDEMPOTENCY_PRUNE_ABOVE: 64,
@@ -123,6 +125,13 @@ export type FinalizePrepared =
   | { finalized: true, stored: string, leaseTaken: boolean }
 
 export interface UserSessionsPage { records: SessionRecord[], more: boolean, position: [ms: number, id: string] | null }
+
+export type ExpiryClaim =
+  | { outcome: 'expired', userId: string, kind: string, state: string, createdAtMs: number }
+  | { outcome: 'alive', expiresAtMs: number }
+  | { outcome: 'gone' }
+
+export interface SlotDue { earliestMs: number | null, due: Array<[id: string, expiresAtMs: number]> }
 
 export interface AuditRow { atMs: number, principal: string, action: string, status: number, sessionId: string, requestId: string }
 
@@ -279,6 +288,36 @@ export class Scripts {
 
   async settleFinalizedPublish (id: string, outcome: 'published' | 'released'): Promise<void> {
     await this.session('settleFinalizedPublish', id, [outcome])
+  }
+
+  // ---- events ----
+
+  /** The session's version, the oldest version its log still holds, and the logged events after `after`. */
+  async readEvents (id: string, input: { owner: Owner, after: number | null }): Promise<{ version: number, oldestLogged: number, events: string[] }> {
+    const reply = await this.session('readEvents', id, [input.owner, input.after ?? ''])
+    return { version: Number(reply[1]), oldestLogged: Number(reply[2]), events: strings(reply[3]) }
+  }
+
+  // ---- expiry ----
+
+  /** The sweep's claim on a session found due: exactly one call answers `expired` for it. */
+  async expireSession (id: string): Promise<ExpiryClaim> {
+    const reply = await this.session('expireSession', id, [id])
+    if (reply[0] === 2) return { outcome: 'expired', userId: str(reply[1]), kind: str(reply[2]), state: str(reply[3]), createdAtMs: Number(reply[4]) }
+    if (reply[0] === 1) return { outcome: 'alive', expiresAtMs: Number(reply[1]) }
+    return { outcome: 'gone' }
+  }
+
+  /** For each slot, the earliest expiry in its index (null when empty) and up to `limit` session ids due at `nowMs`. */
+  async dueExpiries (slots: readonly number[], input: { nowMs: number, limit: number }): Promise<SlotDue[]> {
+    const reply = await this.plain('dueExpiries', slots.map((slot) => this.keys.expiryIndex(slot)), [input.nowMs, input.limit])
+    return reply.map((entry) => {
+      const [earliest, flat] = entry as [number, unknown]
+      const pairs = strings(flat)
+      const due: Array<[string, number]> = []
+      for (let i = 0; i + 1 < pairs.length; i += 2) due.push([pairs[i]!, Number(pairs[i + 1])])
+      return { earliestMs: earliest < 0 ? null : earliest, due }
+    })
   }
 
   // ---- users ----

@@ -17,7 +17,7 @@ export class RedisStore {
   readonly scripts: Scripts
   /** On a Cluster a script reaches one slot only; repositories read across slots command by command. */
   readonly isCluster: boolean
-  private readonly defined: Set<string>
+  private readonly defined: Map<string, number | undefined>
 
   constructor (
     readonly client: RedisClient,
@@ -49,6 +49,8 @@ export class RedisStore {
   private async runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
     if (!this.defined.has(name)) throw new Error(`no Lua script named ${name}`)
     const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
-    return await this.call(name, async (client) => await command.call(client, ...keys, ...args))
+    // A `-n` script takes the number of keys as its first argument.
+    const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
+    return await this.call(name, async (client) => await command.call(client, ...all))
   }
 }

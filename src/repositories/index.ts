@@ -14,6 +14,7 @@ import { UserProgressRepository } from './user-progress-repository.js'
 import { AuditLog } from './audit-log.js'
 import { RateLimiter } from './rate-limiter.js'
 import { IdempotencyStore } from './idempotency-store.js'
+import { EventLog } from './event-log.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -25,6 +26,7 @@ export interface Repositories {
   messages: MessageRepository
   userProgress: UserProgressRepository
   idempotency: IdempotencyStore
+  events: EventLog
   audit: AuditLog
   rateLimiter: RateLimiter
 }
@@ -51,6 +53,7 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     messages: new MessageRepository(store, config.sessions),
     userProgress: new UserProgressRepository(store, config.sessions),
     idempotency: new IdempotencyStore(store),
+    events: new EventLog(store),
     audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed }),
     rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered })
   }

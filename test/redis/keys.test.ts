@@ -46,6 +46,7 @@ t.test('every key builder yields <scope>:<system>:<env>:<type>:{id}:v2[:suffix]'
     [keys.sessionIdempotency(sessionId), 'session', 'idempotency', sessionId],
     [keys.changes(sessionId), 'session', 'changes', sessionId],
     [keys.expiryIndex(1234), 'global', 'expiry', slotTag(1234)],
+    [keys.liveCounts(1234), 'global', 'live', slotTag(1234)],
     [keys.userSessions(userId), 'user', 'sessions', keys.userHash(userId)],
     [keys.userProgress(userId), 'user', 'progress', keys.userHash(userId)],
     [keys.userProgressDocs(userId), 'user', 'progress_docs', keys.userHash(userId)],
@@ -115,10 +116,10 @@ t.test('sessionKeys lists the session keys in SESSION_KEY_TYPES order, the order
   t.same(list, [
     keys.session(sessionId), keys.steps(sessionId), keys.narrative(sessionId), keys.scenes(sessionId), keys.choices(sessionId),
     keys.messages(sessionId), keys.events(sessionId), keys.finalized(sessionId), keys.sessionIdempotency(sessionId),
-    keys.expiryIndex(clusterSlot(keys.session(sessionId))), keys.changes(sessionId)
+    keys.expiryIndex(clusterSlot(keys.session(sessionId))), keys.liveCounts(clusterSlot(keys.session(sessionId))), keys.changes(sessionId)
   ])
   list.forEach((key, i) => t.equal(KEY_SHAPE.exec(key)?.[4], SESSION_KEY_TYPES[i]))
-  t.same(SESSION_DATA_KEY_TYPES, SESSION_KEY_TYPES.filter((type) => type !== 'expiry' && type !== 'changes'), 'data keys: all but the shared index and the channel')
+  t.same(SESSION_DATA_KEY_TYPES, ['session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'events', 'finalized', 'idempotency'], 'data keys: all but the slot\'s index, counters and the channel')
   t.equal(new Set(list).size, list.length, 'no two session keys collide')
 })
 
@@ -127,8 +128,9 @@ t.test('every slot has a short tag that hashes to it: an expiry index lives in i
     t.equal(clusterSlot(`{${slotTag(slot)}}`), slot)
     t.ok(slotTag(slot).length <= 4)
   }
-  t.equal(keys.expiryIndexes().length, 16384)
-  t.equal(new Set(keys.expiryIndexes().map(clusterSlot)).size, 16384, 'one index per slot, every slot covered')
+  const indexes = Array.from({ length: keys.slots }, (_, slot) => keys.expiryIndex(slot))
+  t.equal(new Set(indexes.map(clusterSlot)).size, 16384, 'one index per slot, every slot covered')
+  t.equal(clusterSlot(keys.liveCounts(777)), 777)
 })
 
 t.test('the session hash key is prefix + id + suffix (how a listing script finds sessions it reads from an index)', async (t) => {

@@ -4,6 +4,7 @@ import t from 'tap'
 import { buildTestStore } from '../helper.js'
 import type { Access } from '../../src/domain/access.js'
 import { idempotencyClaim } from '../../src/domain/idempotency.js'
+import { EXPIRY_GRACE_MS } from '../../src/domain/ttl.js'
 
 const owner: Access = { kind: 'user', userId: 'user-1' }
 const stranger: Access = { kind: 'user', userId: 'mallory' }
@@ -60,12 +61,14 @@ t.test('every key written under a session and a user has a TTL, and expires with
   for (const type of ['session', 'steps', 'narrative', 'scenes', 'choices', 'messages', 'events', 'idempotency', 'sessions', 'progress', 'progress_docs']) {
     t.ok(types.has(type), `a ${type} key was written`)
   }
-  const sessionExpiry = await redis.pexpiretime(keys.session(session.id))
+  const expiresAt = Date.parse((await repos.sessions.get(session.id, owner, false)).expires_at)
+  const keysGone = expiresAt + EXPIRY_GRACE_MS
   for (const key of written) {
     t.ok(await redis.pttl(key) > 0, `${key} has a TTL`)
-    if (key.includes(`{${session.id}}`)) t.equal(await redis.pexpiretime(key), sessionExpiry, `${key} expires with its session`)
+    if (key.includes(`{${session.id}}`)) t.equal(await redis.pexpiretime(key), keysGone, `${key} goes with its session, the sweep's grace after expires_at`)
   }
-  const expiryIndex = keys.sessionKeys(session.id)[9]!
-  t.equal(Number(await redis.zscore(expiryIndex, session.id)), sessionExpiry, 'the slot\'s expiry index knows when it expires')
-  t.ok(await redis.pexpiretime(expiryIndex) >= sessionExpiry, 'the index outlives its entries')
+  const [expiryIndex, liveCounts] = [keys.sessionKeys(session.id)[9]!, keys.sessionKeys(session.id)[10]!]
+  t.equal(Number(await redis.zscore(expiryIndex, session.id)), expiresAt, 'the slot\'s expiry index knows when it expires')
+  for (const key of [expiryIndex, liveCounts]) t.ok(await redis.pexpiretime(key) >= keysGone, `${key} outlives the sessions of its slot`)
+  t.same(await redis.hgetall(liveCounts), { 'k:narrative': '1', 's:active': '1' }, 'the slot counts it live, by kind and by state')
 })

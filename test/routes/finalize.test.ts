@@ -1,6 +1,7 @@
 import t from 'tap'
 import { buildTestApp, createSession, json, sleep, type TestApp } from '../helper.js'
 import { storedEvents } from '../session-state.js'
+import { EXPIRY_GRACE_MS } from '../../src/domain/ttl.js'
 
 const RETENTION_MS = 604_800 * 1000
 
@@ -68,9 +69,11 @@ t.test('an onboarding session goes through its 23 steps and finalizes with the f
   const finalizedAt = Date.parse(result.finalized_at)
   const sessionKeys = (await allKeys()).filter((k) => k.includes(`{${session.id}}`))
   t.ok(sessionKeys.includes(keys.finalized(session.id)))
-  for (const key of sessionKeys) t.equal(await redis.pexpiretime(key), finalizedAt + RETENTION_MS, `${key} is retained from finalize`)
+  t.equal(Date.parse(result.session.expires_at), finalizedAt + RETENTION_MS, 'it expires at the end of the retention')
+  // Its keys go the expiry sweep's grace after that (docs/decisions/0712).
+  for (const key of sessionKeys) t.equal(await redis.pexpiretime(key), finalizedAt + RETENTION_MS + EXPIRY_GRACE_MS, `${key} is retained from finalize`)
   await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/steps` })
-  t.equal(await redis.pexpiretime(keys.session(session.id)), finalizedAt + RETENTION_MS, 'reads no longer slide it')
+  t.equal(await redis.pexpiretime(keys.session(session.id)), finalizedAt + RETENTION_MS + EXPIRY_GRACE_MS, 'reads no longer slide it')
   for (const key of await allKeys()) t.ok(await redis.pttl(key) > 0, `${key} has a TTL`)
 })
 
@@ -176,7 +179,7 @@ t.test('the result carries the live narrative contexts only', async (t) => {
   await sleep(1100)
   const result = json(await finalize(app, session.id))
   t.same(result.context.narrative, { world_state: { weather: 'rain' } })
-  t.equal(await redis.pexpiretime(keys.narrative(session.id)), Date.parse(result.finalized_at) + RETENTION_MS)
+  t.equal(await redis.pexpiretime(keys.narrative(session.id)), Date.parse(result.finalized_at) + RETENTION_MS + EXPIRY_GRACE_MS)
 })
 
 t.test('a completion whose publishing was cut short is published by the next finalize call, once', async (t) => {

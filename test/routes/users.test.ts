@@ -45,7 +45,8 @@ t.test('an expired session answers 404 and leaves the listing; its index entry i
   const list = json(await app.inject({ method: 'GET', url: '/v1/users/fleeting/sessions' }))
   t.same(list.sessions.map((x: any) => x.id), [keep.id])
   t.same(await redis.zrange(keys.userSessions('fleeting'), '0', '-1'), [keep.id], 'the stale entry is gone from the index')
-  t.notOk((await allKeys()).some((k) => k.includes(`{${s.id}}`)), 'every key of the expired session is gone')
+  await app.expirySweeper.sweep()
+  t.notOk((await allKeys()).some((k) => k.includes(`{${s.id}}`)), 'the sweep removed every key of the expired session')
 })
 
 t.test('the per-user index lives no longer than its newest session can, and listings prune what is gone', async (t) => {

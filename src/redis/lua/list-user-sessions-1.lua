@@ -1,13 +1,14 @@
 -- One page of a user's sessions, newest first, read in one script: the index and the sessions it
 -- names. Only where every key is on one server (standalone, Sentinel): on a Cluster the sessions live in
 -- other slots and src/redis/scripts.ts reads them one by one instead. Entries of sessions that are
--- gone are removed from the index. Does not slide any expiry.
+-- gone or expired are removed from the index. Does not slide any expiry.
 -- KEYS: 1 the user's sessions zset (score: created_at ms)
 -- ARGV: 1 session hash key prefix, 2 suffix (key = prefix .. id .. suffix), 3 owner ('' = any),
 --       4 after this created_at ('' = from the newest), 5 and this id, 6 page size,
 --       7 state filter ('' = any), 8 kind filter ('' = any), 9 most index entries to examine
 -- Returns: {0, {session JSON …}, more (0|1), position created_at, position id}: the position to
 --          continue after (the page's last session, or the last entry examined when the budget ran out)
+-- @include "time"
 
 local limit, budget = tonumber(ARGV[6]), tonumber(ARGV[9])
 local at, after_id = ARGV[4], ARGV[5]
@@ -30,11 +31,11 @@ while not stopped and not exhausted do
       examined = examined + 1
       last_at, last_id = score, id
       local flat = redis.call('HGETALL', ARGV[1] .. id .. ARGV[2])
-      if #flat == 0 then
+      local s = {}
+      for j = 1, #flat, 2 do s[flat[j]] = flat[j + 1] end
+      if #flat == 0 or tonumber(s.expires_at) <= now_ms() then
         gone[#gone + 1] = id
       else
-        local s = {}
-        for j = 1, #flat, 2 do s[flat[j]] = flat[j + 1] end
         if (ARGV[3] == '' or s.user_id == ARGV[3]) and (ARGV[7] == '' or s.state == ARGV[7]) and (ARGV[8] == '' or s.kind == ARGV[8]) then
           matches[#matches + 1] = { cjson.encode(s), score, id }
         end

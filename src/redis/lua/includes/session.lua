@@ -1,19 +1,47 @@
 -- Shared by every session script. Included with `-- @include "session"`.
 -- KEYS, in the order keys.sessionKeys(id) builds them (K_SESSION, K_STEPS … are generated from
 -- SESSION_KEY_TYPES in src/redis/keys.ts): the session hash, its steps, narrative, scenes, choices,
--- messages, events and finalized keys, its idempotency records, then the slot's expiry index and the
--- session's change channel. Error codes E_* are generated from src/redis/script-errors.ts.
+-- messages, events and finalized keys, its idempotency records, then the slot's expiry index, the
+-- slot's live-session counters and the session's change channel. Error codes E_* are generated from
+-- src/redis/script-errors.ts, event codes EV_* from src/domain/events.ts.
+--
+-- Expiry (docs/decisions/0712): a session is expired from `expires_at` on — every script treats it as
+-- absent — while its keys live EXPIRY_GRACE_MS longer, so that the expiry sweep can claim it (announce
+-- session.expired, count it, drop it from its user's index) exactly once before Redis deletes it.
 -- @include "constants"
 -- @include "time"
 
--- The session as a table of its hash fields; nil when absent or when `owner` is set and is not its user.
-local function load_session(owner)
+-- The session as a table of its hash fields; nil when absent, expired, or when `owner` is set and is not
+-- its user. `with_expired` also answers an expired session (the sweep's claim).
+local function load_session(owner, with_expired)
   local flat = redis.call('HGETALL', KEYS[K_SESSION])
   if #flat == 0 then return nil end
   local s = {}
   for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
   if owner ~= '' and s.user_id ~= owner then return nil end
+  if not with_expired and tonumber(s.expires_at) <= now_ms() then return nil end
   return s
+end
+
+-- The slot's live-session counters: by kind (k:<kind>) and by state (s:<state>). They live as long as
+-- the slot's latest session (set_expiry extends them); one that a write creates gets that TTL at once.
+local function keep_live_counters(s)
+  if redis.call('PTTL', KEYS[K_LIVE]) < 0 then
+    redis.call('PEXPIREAT', KEYS[K_LIVE], math.max(tonumber(s.expires_at), now_ms()) + EXPIRY_GRACE_MS)
+  end
+end
+
+local function count_live(s, delta)
+  redis.call('HINCRBY', KEYS[K_LIVE], 'k:' .. s.kind, delta)
+  redis.call('HINCRBY', KEYS[K_LIVE], 's:' .. s.state, delta)
+  keep_live_counters(s)
+end
+
+local function move_live_state(s, from, to)
+  if from == to then return end
+  redis.call('HINCRBY', KEYS[K_LIVE], 's:' .. from, -1)
+  redis.call('HINCRBY', KEYS[K_LIVE], 's:' .. to, 1)
+  keep_live_counters(s)
 end
 
 -- The session as one JSON object of its string fields: one bulk string in the reply instead of two
@@ -44,7 +72,7 @@ local function wrote(s, k, created)
     redis.call('HSET', KEYS[K_SESSION], 'keys', s.keys)
     created = true
   end
-  if created ~= false then redis.call('PEXPIREAT', KEYS[k], s.expires_at) end
+  if created ~= false then redis.call('PEXPIREAT', KEYS[k], tonumber(s.expires_at) + EXPIRY_GRACE_MS) end
 end
 
 -- Appends to the list KEYS[k], keeps its newest `keep` entries, and gives a new list the session's expiry.
@@ -55,17 +83,22 @@ local function push_capped(s, k, keep, ...)
   wrote(s, k, length == #values)
 end
 
--- Moves the expiry of the session and every key it has to `at`, and re-files it in the expiry index.
+-- Moves the expiry of the session to `at` (its keys to `at` + the grace), and re-files it in the
+-- slot's expiry index.
 local function set_expiry(s, at, now)
   s.expires_at = int_str(at)
+  local gone = at + EXPIRY_GRACE_MS
   redis.call('HSET', KEYS[K_SESSION], 'expires_at', s.expires_at)
-  redis.call('PEXPIREAT', KEYS[K_SESSION], at)
+  redis.call('PEXPIREAT', KEYS[K_SESSION], gone)
   local present = s.keys or ''
-  for i = 1, #present do redis.call('PEXPIREAT', KEYS[string.byte(present, i) - 64], at) end
+  for i = 1, #present do redis.call('PEXPIREAT', KEYS[string.byte(present, i) - 64], gone) end
   redis.call('ZADD', KEYS[K_EXPIRY], at, s.id)
-  -- The index lives as long as its latest entry.
+  -- The slot's index and counters live as long as their latest session.
   local ttl = redis.call('PTTL', KEYS[K_EXPIRY])
-  if ttl < 0 or ttl < at - now then redis.call('PEXPIREAT', KEYS[K_EXPIRY], at) end
+  if ttl < 0 or ttl < gone - now then
+    redis.call('PEXPIREAT', KEYS[K_EXPIRY], gone)
+    redis.call('PEXPIREAT', KEYS[K_LIVE], gone)
+  end
 end
 
 -- Where sliding puts the expiry now: now + ttl, never past absolute_expires_at.
@@ -144,5 +177,6 @@ local function remove_session(s, now, code)
   redis.call('DEL', KEYS[K_SESSION], KEYS[K_STEPS], KEYS[K_NARRATIVE], KEYS[K_SCENES], KEYS[K_CHOICES],
     KEYS[K_MESSAGES], KEYS[K_EVENTS], KEYS[K_FINALIZED], KEYS[K_IDEMPOTENCY])
   redis.call('ZREM', KEYS[K_EXPIRY], s.id)
+  count_live(s, -1)
   announce({ encode_event(int_str(tonumber(s.version) + 1), now, code, '') })
 end

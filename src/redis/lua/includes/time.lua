@@ -5,8 +5,13 @@ local function int_str(n)
   return string.format('%d', n)
 end
 
--- Milliseconds since the epoch, from the Redis server's clock (the clock that enforces expiry).
+-- Milliseconds since the epoch, from the Redis server's clock (the clock that enforces expiry): read
+-- once per script run, so every decision of one run uses the same instant.
+local NOW
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if not NOW then
+    local t = redis.call('TIME')
+    NOW = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return NOW
 end

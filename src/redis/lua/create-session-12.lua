@@ -1,15 +1,19 @@
 -- Creates a session; idempotent by id (an existing session is returned unchanged).
--- KEYS: the 11 session keys (see includes/session.lua)
+-- KEYS: the 12 session keys (see includes/session.lua)
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
 --       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event)
 -- Returns: {0, session JSON} created, {1, session JSON} it already existed
 -- @include "session"
 
-local existing = load_session('')
-if existing then return { 1, session_json(existing) } end
-
 local now = now_ms()
+local existing = load_session('', true)
+if existing then
+  if tonumber(existing.expires_at) > now then return { 1, session_json(existing) } end
+  -- A retried create of a session that has expired since: the old one is claimed, then made anew.
+  remove_session(existing, now, EV_SESSION_EXPIRED)
+end
+
 local s = {
   id = ARGV[1], user_id = ARGV[2], workspace_id = ARGV[3], kind = ARGV[4], state = ARGV[5],
   safety_level = ARGV[6], therapeutic_goals = ARGV[7], current_scene_id = '', total_steps = ARGV[8],
@@ -21,6 +25,7 @@ local expires_at = slid_expiry(s, now)
 s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
 set_expiry(s, expires_at, now)
+count_live(s, 1)
 local event = encode_event(s.version, now, EV_SESSION_CREATED, ARGV[13])
 push_capped(s, K_EVENTS, EVENTS_RETAINED, event)
 announce({ event })

@@ -1,5 +1,5 @@
 -- Reads a session, sliding its expiry unless told not to (a read is not a change: no version bump).
--- KEYS: the 11 session keys (see includes/session.lua)
+-- KEYS: the 12 session keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 touch ('1' slides the expiry, '0' does not)
 -- Returns: {0, session JSON} or {E_SESSION_NOT_FOUND}
 -- @include "session"

@@ -1,7 +1,7 @@
 -- Applies a PATCH computed by the caller from the session at `expected_version` (compare-and-set):
 -- the new field values, one version bump, the events, and the expiry, in one atomic change.
 -- A new ttl_seconds moves the expiry at once (to now + ttl, capped), even when that shortens it.
--- KEYS: the 11 session keys (see includes/session.lua)
+-- KEYS: the 12 session keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
 --       4 number of events n, then n pairs (event code, event values: see encode_event), then field/value pairs to set
 -- Returns: {0, session JSON}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
@@ -19,6 +19,7 @@ local n = tonumber(ARGV[4])
 local events = {}
 for i = 1, n do events[i] = { ARGV[3 + 2 * i], ARGV[4 + 2 * i] } end
 local first_field = 5 + 2 * n
+local state_before = s.state
 if #ARGV >= first_field then
   local fields = {}
   for i = first_field, #ARGV, 2 do
@@ -31,5 +32,6 @@ end
 for i = first_field, #ARGV, 2 do
   if ARGV[i] == 'ttl_seconds' then set_expiry(s, slid_expiry(s, now), now) end
 end
+move_live_state(s, state_before, s.state)
 commit(s, now, events)
 return { 0, session_json(s) }
