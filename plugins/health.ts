@@ -56,13 +56,28 @@ export default fp(async function health (fastify) {
     return redisVersion
   }
 
+  // Probes need no credentials (security: []).
   const tags = ['operations']
   fastify.get('/health/live', {
-    schema: { summary: 'Liveness: the process can serve', tags, response: { 200: Status } }
+    schema: {
+      operationId: 'getLiveness',
+      summary: 'Liveness: the process can serve',
+      description: 'Answers 200 while the process can serve requests, whatever the state of Redis: a Kubernetes liveness probe.',
+      tags,
+      security: [],
+      response: { 200: { ...Status, description: 'The process is alive' } }
+    }
   }, async () => ({ status: 'ok' }))
 
   fastify.get('/health/ready', {
-    schema: { summary: 'Readiness: Redis answers and the process is not shutting down', tags, response: { 200: Status, 503: Status } }
+    schema: {
+      operationId: 'getReadiness',
+      summary: 'Readiness: Redis answers and the process is not shutting down',
+      description: 'Answers 200 when Redis answers a PING within 250 ms and the process is not shutting down, else 503 with the reason: a Kubernetes readiness probe.',
+      tags,
+      security: [],
+      response: { 200: { ...Status, description: 'Ready to serve' }, 503: { ...Status, description: 'Not ready: Redis does not answer, or the process is shutting down' } }
+    }
   }, async (_request, reply) => {
     if (lifecycle.shuttingDown) return await reply.code(503).send({ status: 'not_ready', reason: 'shutting down' })
     const latency = await ping(READY_PING_MS)
@@ -71,7 +86,14 @@ export default fp(async function health (fastify) {
   })
 
   fastify.get('/health', {
-    schema: { summary: 'Health summary: version, uptime and Redis', tags, response: { 200: Health, 503: Health } }
+    schema: {
+      operationId: 'getHealth',
+      summary: 'Health summary: version, uptime and Redis',
+      description: 'The service version and uptime, and the Redis connection: status, topology, PING latency and server version. 503 while Redis is down or the process is shutting down.',
+      tags,
+      security: [],
+      response: { 200: { ...Health, description: 'Healthy' }, 503: { ...Health, description: 'Degraded (Redis down) or shutting down' } }
+    }
   }, async (_request, reply) => {
     const latency = await ping(READY_PING_MS)
     const body = {

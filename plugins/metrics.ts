@@ -91,8 +91,12 @@ export default fp(async function metrics (fastify) {
 
   fastify.get('/metrics', {
     schema: {
+      operationId: 'getMetrics',
       summary: 'Prometheus metrics',
+      description: 'Process and Node metrics, HTTP request durations by route template, Redis command latency and errors, connection state, and session counters, in the Prometheus text format. No session or user ids in label values.',
       tags: ['operations'],
+      security: [],
+      produces: ['text/plain'],
       response: { 200: { type: 'string', description: 'Prometheus text exposition format' } }
     }
   }, async (_request, reply) => {

@@ -3,9 +3,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { fastifySSE } from '@fastify/sse'
 import { Type } from 'typebox'
-import { SessionParams, problems } from '../schemas/common.js'
+import { SessionParams } from '../schemas/common.js'
 import { SessionEvent } from '../schemas/events.js'
-import { AppError } from '../src/errors.js'
+import { AppError, problems } from '../src/errors.js'
 
 /** At most this long between two messages of a stream (a comment line when nothing happens). */
 export const HEARTBEAT_MS = 15_000
@@ -28,6 +28,7 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get('/sessions/:id/events', {
     sse: 'manual',
     schema: {
+      operationId: 'streamSessionEvents',
       summary: 'The session\'s events as a Server-Sent Events stream',
       description: 'Each message: `id` (the session version after the change), `event` (the type), `data` (the event as JSON). ' +
         'Resume with the `last-event-id` header or `?last_event_id=`; `event: resync` when that is older than the retained events. ' +
@@ -38,7 +39,7 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ maxLength: 64 })) }),
       response: {
         200: { description: 'A stream of events', content: { 'text/event-stream': { schema: SessionEvent } } },
-        ...problems(400, 401, 404, 429, 500, 503)
+        ...problems(400, 401, 'session_not_found', 429, 500, 503, 'service_unavailable')
       }
     }
   }, async (request, reply) => {

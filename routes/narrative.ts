@@ -1,25 +1,31 @@
 // /v1/sessions/{id}/narrative: narrative contexts (contract §6). Not wrapped in fastify-plugin.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SessionParams, IfMatchHeader, problems } from '../schemas/common.js'
+import { SessionParams, IfMatchHeader, JsonResponse, EmptyResponse, withExample } from '../schemas/common.js'
 import { NarrativeParams, PutContextBody, NarrativeContext, NarrativeContexts } from '../schemas/narrative.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
+import { WRITE_UNDER_SESSION, problems } from '../src/errors.js'
 
 const tags = ['narrative']
 const ifMatch = Type.Object({ 'if-match': IfMatchHeader })
-const deleted = Type.Null({ description: 'Deleted' })
+const deleted = EmptyResponse('Deleted; `etag` is the new session version', ['etag'])
 
 const narrative: FastifyPluginAsyncTypebox = async (fastify) => {
   const { repos } = fastify
 
   fastify.put('/sessions/:id/narrative/:context_type', {
     schema: {
+      operationId: 'saveNarrativeContext',
       summary: 'Store a narrative context (replaces it; TTL capped at the session\'s expiry)',
+      description: 'Stores `data` under `context_type` (e.g. `world_state`, `story_variables`), replacing what was there. It expires after `ttl_seconds` (default NARRATIVE_TTL_SECONDS), never after the session.',
       tags,
       params: NarrativeParams,
       headers: ifMatch,
-      body: PutContextBody,
-      response: { 200: NarrativeContext, ...problems(400, 401, 404, 409, 412, 413, 415, 429, 500, 503) }
+      body: withExample(PutContextBody, { data: { chapter: 2, weather: 'storm' }, ttl_seconds: 3600 }),
+      response: {
+        200: JsonResponse('The stored context; `etag` is the session version', NarrativeContext, { headers: ['etag'] }),
+        ...problems(400, 401, ...WRITE_UNDER_SESSION, 412, 413, 415, 429, 500, 503)
+      }
     }
   }, async (request, reply) => {
     const { id, context_type: contextType } = request.params
@@ -29,29 +35,41 @@ const narrative: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/sessions/:id/narrative/:context_type', {
     schema: {
+      operationId: 'getNarrativeContext',
       summary: 'Read one narrative context (404 not_found when absent or expired)',
+      description: 'Returns the context stored under `context_type`; one never stored, deleted or expired is `not_found`.',
       tags,
       params: NarrativeParams,
-      response: { 200: NarrativeContext, ...problems(400, 401, 404, 429, 500, 503) }
+      response: {
+        200: JsonResponse('The context', NarrativeContext),
+        ...problems(400, 401, 'session_not_found', 'not_found', 429, 500, 503)
+      }
     }
   }, async (request) => await repos.narrative.getContext(request.params.id, request.access, request.params.context_type))
 
   fastify.get('/sessions/:id/narrative', {
     schema: {
+      operationId: 'listNarrativeContexts',
       summary: 'Read every live narrative context',
+      description: 'Every context of the session that has not expired, by `context_type`.',
       tags,
       params: SessionParams,
-      response: { 200: NarrativeContexts, ...problems(400, 401, 404, 429, 500, 503) }
+      response: {
+        200: JsonResponse('The live contexts', NarrativeContexts),
+        ...problems(400, 401, 'session_not_found', 429, 500, 503)
+      }
     }
   }, async (request) => ({ contexts: await repos.narrative.listContexts(request.params.id, request.access) }))
 
   fastify.delete('/sessions/:id/narrative/:context_type', {
     schema: {
+      operationId: 'deleteNarrativeContext',
       summary: 'Delete one narrative context (404 not_found when absent or expired)',
+      description: 'Invalidates the context stored under `context_type`.',
       tags,
       params: NarrativeParams,
       headers: ifMatch,
-      response: { 204: deleted, ...problems(400, 401, 404, 409, 412, 429, 500, 503) }
+      response: { 204: deleted, ...problems(400, 401, ...WRITE_UNDER_SESSION, 'not_found', 412, 413, 415, 429, 500, 503) }
     }
   }, async (request, reply) => {
     const { id, context_type: contextType } = request.params
@@ -61,11 +79,13 @@ const narrative: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete('/sessions/:id/narrative', {
     schema: {
+      operationId: 'clearNarrativeContexts',
       summary: 'Delete every narrative context of the session',
+      description: 'Invalidates every context of the session at once.',
       tags,
       params: SessionParams,
       headers: ifMatch,
-      response: { 204: deleted, ...problems(400, 401, 404, 409, 412, 429, 500, 503) }
+      response: { 204: deleted, ...problems(400, 401, ...WRITE_UNDER_SESSION, 412, 413, 415, 429, 500, 503) }
     }
   }, async (request, reply) => {
     const version = await repos.narrative.clearContexts(request.params.id, request.access, expectedVersion(request.headers['if-match']))

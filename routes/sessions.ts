@@ -1,12 +1,13 @@
 // /v1/sessions: create, read, delete. (Not wrapped in fastify-plugin: routes stay encapsulated.)
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, problems } from '../schemas/common.js'
+import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, JsonResponse, EmptyResponse, withExample } from '../schemas/common.js'
 import { CreateSessionBody, PatchSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
 import { SessionSummary } from '../schemas/summary.js'
+import { createSessionExample, sessionExample } from '../schemas/examples.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
 import { mayActForUser } from '../src/domain/access.js'
-import { AppError } from '../src/errors.js'
+import { AppError, problems } from '../src/errors.js'
 
 const tags = ['sessions']
 
@@ -15,11 +16,16 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/sessions', {
     schema: {
+      operationId: 'createSession',
       summary: 'Create a session',
+      description: 'Creates a session for `user_id` (a user token may only create its own). The server makes the id; `kind` decides the default TTL (onboarding: ONBOARDING_TTL_SECONDS, others: SESSION_TTL_SECONDS). With an `Idempotency-Key`, a retry within 24 h returns the first response instead of creating a second session.',
       tags,
       headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader }),
-      body: CreateSessionBody,
-      response: { 201: SessionRef, ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503) }
+      body: withExample(CreateSessionBody, createSessionExample),
+      response: {
+        201: JsonResponse('The new session, at version 1', SessionRef, { headers: ['location', 'etag', 'idempotent-replayed'], example: sessionExample }),
+        ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503)
+      }
     }
   }, async (request, reply) => {
     if (!mayActForUser(request.access, request.body.user_id)) throw new AppError('forbidden', 'A user token may only create its own sessions')
@@ -32,11 +38,16 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/sessions/:id', {
     schema: {
+      operationId: 'getSession',
       summary: 'Read a session (slides its expiry unless touch=false)',
+      description: 'Returns the session with its version as `etag`. Reading slides `expires_at` to now + ttl (never past `absolute_expires_at`) unless `touch=false`. Someone else\'s session is `session_not_found`, exactly like a missing one.',
       tags,
       params: SessionParams,
       querystring: ReadSessionQuery,
-      response: { 200: SessionRef, ...problems(400, 401, 404, 429, 500, 503) }
+      response: {
+        200: JsonResponse('The session', SessionRef, { headers: ['etag'], example: sessionExample }),
+        ...problems(400, 401, 'session_not_found', 429, 500, 503)
+      }
     }
   }, async (request, reply) => {
     const session = await repos.sessions.get(request.params.id, request.access, request.query.touch)
@@ -45,13 +56,17 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.patch('/sessions/:id', {
     schema: {
+      operationId: 'updateSession',
       summary: 'Change state, safety level, goals, metadata (merge patch) or TTL',
-      description: 'State changes follow the state machine; `completed` is reached only through finalize. A crisis safety level pauses an active or transitioning session in the same change.',
+      description: 'State changes follow the state machine; `completed` is reached only through finalize. A crisis safety level pauses an active or transitioning session in the same change. `metadata` is an RFC 7396 merge patch. Send `if-match` to change only the version you read.',
       tags,
       params: SessionParams,
       headers: Type.Object({ 'if-match': IfMatchHeader }),
-      body: PatchSessionBody,
-      response: { 200: SessionRef, ...problems(400, 401, 404, 409, 412, 413, 415, 429, 500, 503) }
+      body: withExample(PatchSessionBody, { state: 'paused', metadata: { paused_by: 'coach' } }),
+      response: {
+        200: JsonResponse('The changed session', SessionRef, { headers: ['etag'] }),
+        ...problems(400, 401, 'session_not_found', 'invalid_transition', 'safety_hold', 'session_finalized', 412, 413, 415, 429, 500, 503, 'service_unavailable')
+      }
     }
   }, async (request, reply) => {
     const session = await repos.sessions.update(request.params.id, request.access, request.body, expectedVersion(request.headers['if-match']))
@@ -60,11 +75,16 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/sessions/:id/summary', {
     schema: {
+      operationId: 'getSessionSummary',
       summary: 'The session with its progress, steps, narrative contexts and counts',
+      description: 'Everything a frontend needs to resume a session in one read: the session, its progress, every saved step, the live narrative contexts and the number of scenes, choices and messages. Slides the expiry unless `touch=false`.',
       tags,
       params: SessionParams,
       querystring: ReadSessionQuery,
-      response: { 200: SessionSummary, ...problems(400, 401, 404, 429, 500, 503) }
+      response: {
+        200: JsonResponse('The summary; `etag` is the session version', SessionSummary, { headers: ['etag'] }),
+        ...problems(400, 401, 'session_not_found', 429, 500, 503)
+      }
     }
   }, async (request, reply) => {
     const summary = await repos.sessions.summary(request.params.id, request.access, request.query.touch)
@@ -73,11 +93,13 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.delete('/sessions/:id', {
     schema: {
+      operationId: 'deleteSession',
       summary: 'Delete a session and everything under it',
+      description: 'Deletes the session with its steps, narrative, scenes, choices, messages and events. A second delete is `session_not_found`.',
       tags,
       params: SessionParams,
       headers: Type.Object({ 'if-match': IfMatchHeader }),
-      response: { 204: Type.Null({ description: 'Deleted' }), ...problems(400, 401, 404, 412, 429, 500, 503) }
+      response: { 204: EmptyResponse('Deleted'), ...problems(400, 401, 'session_not_found', 412, 413, 415, 429, 500, 503) }
     }
   }, async (request, reply) => {
     await repos.sessions.delete(request.params.id, request.access, expectedVersion(request.headers['if-match']))

@@ -2,9 +2,9 @@
 // refused by the {user_id} guard of plugins/auth.ts (403). Not wrapped in fastify-plugin.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { UserParams, IdempotencyKeyHeader, problems } from '../schemas/common.js'
+import { UserParams, IdempotencyKeyHeader, JsonResponse, withExample } from '../schemas/common.js'
 import { CreateSnapshotBody, ProgressSnapshot, SnapshotList, SnapshotQuery } from '../schemas/user-progress.js'
-import { AppError } from '../src/errors.js'
+import { AppError, problems } from '../src/errors.js'
 
 const tags = ['users']
 
@@ -13,12 +13,17 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.post('/users/:user_id/progress', {
     schema: {
+      operationId: 'createProgressSnapshot',
       summary: 'Record a progress snapshot (kept PROGRESS_RETENTION_SECONDS)',
+      description: 'Records the user\'s metrics, skills and milestones at this moment, across sessions. With an `Idempotency-Key`, a retry within 24 h returns the first response instead of recording twice.',
       tags,
       params: UserParams,
       headers: Type.Object({ 'idempotency-key': IdempotencyKeyHeader }),
-      body: CreateSnapshotBody,
-      response: { 201: ProgressSnapshot, ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503) }
+      body: withExample(CreateSnapshotBody, { metrics: { mood: 7, sleep_hours: 6.5 }, skills_developed: ['breathing'], milestones_achieved: 2 }),
+      response: {
+        201: JsonResponse('The stored snapshot', ProgressSnapshot, { headers: ['idempotent-replayed'] }),
+        ...problems(400, 401, 403, 413, 415, 422, 429, 500, 503)
+      }
     }
   }, async (request, reply) => await reply.idempotent(async (snapshotId) => ({
     status: 201,
@@ -29,11 +34,16 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/users/:user_id/progress', {
     schema: {
+      operationId: 'listProgressSnapshots',
       summary: 'Progress snapshots, newest first',
+      description: 'A page of the user\'s snapshots within the retention, newest first; follow `next_cursor` for the next page.',
       tags,
       params: UserParams,
       querystring: SnapshotQuery,
-      response: { 200: SnapshotList, ...problems(400, 401, 403, 429, 500, 503) }
+      response: {
+        200: JsonResponse('A page of snapshots', SnapshotList),
+        ...problems(400, 401, 403, 429, 500, 503)
+      }
     }
   }, async (request) => {
     const page = await repos.userProgress.list(request.params.user_id, request.query.cursor, request.query.limit)
@@ -42,10 +52,15 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
 
   fastify.get('/users/:user_id/progress/latest', {
     schema: {
+      operationId: 'getLatestProgressSnapshot',
       summary: 'The newest progress snapshot (404 not_found when there is none)',
+      description: 'The user\'s most recent snapshot; `not_found` when there is none within the retention.',
       tags,
       params: UserParams,
-      response: { 200: ProgressSnapshot, ...problems(400, 401, 403, 404, 429, 500, 503) }
+      response: {
+        200: JsonResponse('The newest snapshot', ProgressSnapshot),
+        ...problems(400, 401, 403, 'not_found', 429, 500, 503)
+      }
     }
   }, async (request) => {
     const latest = await repos.userProgress.latest(request.params.user_id)

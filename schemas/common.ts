@@ -62,23 +62,80 @@ export const IfMatchHeader = Type.Optional(Type.String({ maxLength: 32, descript
 export const IdempotencyKeyHeader = Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Replays the first response for 24 h' }))
 
 export const Problem = Type.Object({
-  type: Type.String(),
-  title: Type.String(),
-  status: Type.Integer(),
-  detail: Type.String(),
-  code: Type.String(),
-  request_id: Type.String(),
-  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
-  current_version: Type.Optional(Type.Integer()),
-  missing_steps: Type.Optional(Type.Array(Type.Integer())),
-  current_scene_id: Type.Optional(Nullable(Type.String()))
+  type: Type.String({ description: '`urn:sessiond:problem:<code>`' }),
+  title: Type.String({ description: 'Short summary of the code; the same for every occurrence' }),
+  status: Type.Integer({ description: 'The HTTP status' }),
+  detail: Type.String({ description: 'What went wrong with this request' }),
+  code: Type.String({ description: 'Stable snake_case code: switch on this (docs/errors.md lists them all)' }),
+  request_id: Type.String({ description: 'The x-request-id of the response; quote it when reporting a problem' }),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { description: 'validation_failed: each problem with its path' })),
+  current_version: Type.Optional(Type.Integer({ description: 'version_conflict: the session\'s version now' })),
+  missing_steps: Type.Optional(Type.Array(Type.Integer(), { description: 'incomplete_steps: the unsaved steps' })),
+  current_scene_id: Type.Optional(Nullable(Type.String({ description: 'scene_mismatch: the session\'s current scene' })))
 }, { $id: 'Problem', description: 'RFC 9457 problem details', additionalProperties: true })
 export type Problem = Static<typeof Problem>
-
-/** Response entries for the problem statuses a route can return. */
-export function problems (...statuses: number[]): Record<number, typeof ProblemRef> {
-  const out: Record<number, typeof ProblemRef> = {}
-  for (const status of statuses) out[status] = ProblemRef
-  return out
-}
 export const ProblemRef = Type.Unsafe<Problem>({ $ref: 'Problem#' })
+
+// ---- documented responses ----
+
+/**
+ * Every response header the API documents, each described once; a route names the ones it sends, and
+ * plugins/swagger.ts publishes them as components.headers (x-request-id on every response and
+ * ratelimit-* on every /v1 response, it adds itself).
+ */
+export const ResponseHeaders = {
+  etag: Type.String({ description: 'The session version as a strong entity tag; send it back in `if-match` to change only that version', examples: ['"3"'] }),
+  location: Type.String({ description: 'Path of the created resource', examples: ['/v1/sessions/hJ3k9Qx2LmN8pR4tV6wY1zAb'] }),
+  'idempotent-replayed': Type.String({ enum: ['true'], description: 'Present when this is the stored response of an earlier request with the same Idempotency-Key' }),
+  'retry-after': Type.Integer({ minimum: 1, description: 'Seconds to wait before retrying', examples: [1] }),
+  'www-authenticate': Type.String({ description: 'The bearer challenge, with `error="invalid_token"` when a token was sent but is not valid', examples: ['Bearer realm="sessiond"'] }),
+  'x-request-id': Type.String({ pattern: REQUEST_ID_PATTERN, description: 'The incoming x-request-id when it is 1-128 chars of [A-Za-z0-9._-], else a generated one; problem bodies carry it as request_id', examples: ['0b7e4f0c-3f5e-4a59-9d1c-2b8f7e6a1d42'] }),
+  'ratelimit-limit': Type.Integer({ minimum: 1, description: 'Requests this caller may make per window (RATE_LIMIT_MAX)', examples: [600] }),
+  'ratelimit-remaining': Type.Integer({ minimum: 0, description: 'Requests left in the current window', examples: [598] }),
+  'ratelimit-reset': Type.Integer({ minimum: 1, description: 'Seconds until the current window ends', examples: [42] })
+}
+export type ResponseHeaderName = keyof typeof ResponseHeaders
+
+const headersOf = (names: readonly ResponseHeaderName[]): Record<string, TSchema> =>
+  Object.fromEntries(names.map((name) => [name, ResponseHeaders[name]]))
+
+export interface ResponseOptions {
+  /** The headers the route sends with this response (besides x-request-id and ratelimit-*). */
+  headers?: readonly ResponseHeaderName[]
+  /** An example body, checked against the schema by the OpenAPI linters. */
+  example?: unknown
+}
+
+/** A documented JSON response: description, headers and an example beside the schema that serializes it. */
+export function JsonResponse<T extends TSchema> (description: string, schema: T, options: ResponseOptions = {}) {
+  return {
+    description,
+    headers: headersOf(options.headers ?? []),
+    content: { 'application/json': { schema, ...(options.example === undefined ? {} : { example: options.example }) } }
+  }
+}
+
+/** `schema` with an example body for the document (request bodies); TypeBox's own members kept. */
+export function withExample<T extends TSchema> (schema: T, example: Static<T>): T {
+  return Object.defineProperties({}, {
+    ...Object.getOwnPropertyDescriptors(schema),
+    examples: { value: [example], enumerable: true, writable: true, configurable: true }
+  }) as T
+}
+
+/** A documented response without a body (204). */
+export const EmptyResponse = (description: string, headers: readonly ResponseHeaderName[] = []) =>
+  Type.Null({ description, headers: headersOf(headers) })
+
+/**
+ * A documented problem response: application/problem+json whose `code` is the enum of `codes`, with
+ * one example per code. Built by problems() in src/errors.ts, which knows the error table.
+ */
+export function ProblemResponse<const C extends string> (
+  description: string, codes: readonly C[], examples: Record<C, unknown>, headers: readonly ResponseHeaderName[] = []
+) {
+  const schema = Type.Intersect([ProblemRef, Type.Object({ code: StringEnum(codes) })])
+  const named = Object.fromEntries(codes.map((code) => [code, { value: examples[code] }]))
+  return { description, headers: headersOf(headers), content: { 'application/problem+json': { schema, examples: named } } }
+}
+export type ProblemResponse = ReturnType<typeof ProblemResponse>

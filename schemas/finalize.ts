@@ -5,7 +5,7 @@ import { ProgressRef } from './summary.js'
 
 export const FinalizeBody = Type.Object({
   allow_incomplete: Type.Optional(Type.Boolean({ default: false, description: 'Finalize even when steps are missing' }))
-}, { additionalProperties: false })
+}, { additionalProperties: false, default: {}, description: 'Optional: no body is the default, {}' })
 export type FinalizeBody = Static<typeof FinalizeBody>
 
 const JsonRecord = Type.Record(Type.String(), Type.Unknown())

@@ -1,6 +1,8 @@
 // The one error table: every stable `code` the API can answer with, its HTTP status and title, and
 // what it means and what a client should do (docs/errors.md is generated from it: npm run docs:errors).
-// Clients switch on `code`; `type` is derived from it (urn:sessiond:problem:<code>).
+// Clients switch on `code`; `type` is derived from it (urn:sessiond:problem:<code>). Below the table:
+// which codes each route documents (problems()).
+import { ProblemResponse, type ResponseHeaderName } from '../schemas/common.js'
 
 export const problemTable = {
   validation_failed: {
@@ -183,4 +185,86 @@ export class RedisUnavailableError extends AppError {
     super('redis_unavailable', 'Session storage is unavailable; retry shortly', {}, { 'retry-after': '1' })
     if (cause !== undefined) this.cause = cause
   }
+}
+
+// ---- What each route documents (docs/decisions/0606) ----
+
+/**
+ * The code a status stands for when a route lists it bare: the only code of that status, and for 503
+ * redis_unavailable, which every route that touches Redis can answer. 404 and 409 have several codes
+ * that mean different things, so a route names the ones it answers instead (as it names
+ * service_unavailable where a retried write can give up).
+ */
+export const STATUS_CODE: Readonly<Partial<Record<number, ProblemCode>>> = (() => {
+  const byStatus = new Map<number, ProblemCode[]>()
+  for (const [code, { status }] of Object.entries(problemTable) as Array<[ProblemCode, ProblemEntry]>) {
+    byStatus.set(status, [...byStatus.get(status) ?? [], code])
+  }
+  const single = [...byStatus].filter(([, codes]) => codes.length === 1).map(([status, codes]) => [status, codes[0]!] as const)
+  return Object.fromEntries([...single, [503, 'redis_unavailable']])
+})()
+
+/** What a write under a session (steps, narrative, scenes, choices, messages) answers, besides its own codes. */
+export const WRITE_UNDER_SESSION = ['session_not_found', 'session_not_writable', 'session_finalized'] as const satisfies readonly ProblemCode[]
+
+/** Members an example of a code shows besides type, title, status, detail, code and request_id. */
+const EXAMPLE_DETAILS: Partial<Record<ProblemCode, Record<string, unknown>>> = {
+  validation_failed: { detail: 'body/ttl_seconds must be integer', errors: [{ path: 'body/ttl_seconds', message: 'must be integer' }] },
+  session_not_found: { detail: 'No such session' },
+  step_not_found: { detail: 'No such step' },
+  session_not_writable: { detail: 'A paused session accepts no writes' },
+  incomplete_steps: { detail: '2 of 23 steps are missing', missing_steps: [22, 23] },
+  scene_mismatch: { detail: 'scene_id is not the current scene', current_scene_id: 'harbor' },
+  version_conflict: { detail: 'The session is at version 4', current_version: 4 },
+  rate_limited: { detail: 'At most 600 requests per 60000 ms; retry after 42 s' },
+  redis_unavailable: { detail: 'Session storage is unavailable; retry shortly' }
+}
+
+/** An example problem document for `code`, as the service sends it. */
+export function exampleProblem (code: ProblemCode): Record<string, unknown> {
+  const { status, title } = problemTable[code]
+  return {
+    type: `${PROBLEM_TYPE_PREFIX}${code}`, title, status, detail: title, code, request_id: '0b7e4f0c-3f5e-4a59-9d1c-2b8f7e6a1d42', ...EXAMPLE_DETAILS[code]
+  }
+}
+
+/** The headers a problem of this status carries. */
+const PROBLEM_HEADERS: Partial<Record<number, ResponseHeaderName[]>> = { 401: ['www-authenticate'], 429: ['retry-after'], 503: ['retry-after'] }
+
+/**
+ * The codes a route answers, by status, from what it lists: a bare status stands for STATUS_CODE[status],
+ * a code for itself. Throws on a bare status with several codes (404, 409): the route must say which.
+ */
+export function problemCodes (...answers: Array<number | ProblemCode>): Map<number, ProblemCode[]> {
+  const codes = new Set<ProblemCode>()
+  for (const answer of answers) {
+    if (typeof answer === 'string') { codes.add(answer); continue }
+    const code = STATUS_CODE[answer]
+    if (code === undefined) {
+      const choices = Object.entries(problemTable).filter(([, entry]) => entry.status === answer).map(([name]) => name)
+      throw new Error(`problems(${answer}): name the ${answer} codes the route answers (${choices.join(', ')}) instead of the status`)
+    }
+    codes.add(code)
+  }
+  const byStatus = new Map<number, ProblemCode[]>()
+  // In table order, statuses ascending: the document lists them the same way every time.
+  for (const code of Object.keys(problemTable) as ProblemCode[]) {
+    if (codes.has(code)) byStatus.set(problemTable[code].status, [...byStatus.get(problemTable[code].status) ?? [], code])
+  }
+  return new Map([...byStatus].sort(([a], [b]) => a - b))
+}
+
+/**
+ * The problem responses of a route schema, from the statuses and codes it lists (see problemCodes):
+ * application/problem+json with `code` the enum of what the route answers, described and exemplified
+ * from the error table.
+ */
+export function problems (...answers: Array<number | ProblemCode>): Record<number, ProblemResponse> {
+  const out: Record<number, ProblemResponse> = {}
+  for (const [status, codes] of problemCodes(...answers)) {
+    const description = codes.map((code) => `\`${code}\`: ${problemTable[code].description}`).join('\n\n')
+    const examples = Object.fromEntries(codes.map((code) => [code, exampleProblem(code)])) as Record<ProblemCode, unknown>
+    out[status] = ProblemResponse(description, codes, examples, PROBLEM_HEADERS[status] ?? [])
+  }
+  return out
 }

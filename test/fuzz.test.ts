@@ -1,12 +1,13 @@
 // Fuzz every route of the generated OpenAPI document (routes added later included) with fast-check:
 // path values, queries, headers and bodies drawn from the schemas, from real ids, and from plain
 // garbage. With an admin key every request reaches validation and the handlers. Whatever comes in:
-// never a 5xx, and every error is an RFC 9457 problem+json document.
+// never a 5xx, every error is an RFC 9457 problem+json document, and the operation reached documents
+// what it answered: the status, the problem code, and the headers it sent (test/openapi-cases.ts).
 // FUZZ_RUNS (default 300 per route) and FUZZ_SEED reproduce or deepen a run.
 import t from 'tap'
 import fc from 'fast-check'
 import { adminKey, authEnv, bearer, buildTestApp, createSession } from './helper.js'
-import { apiOperations, encodeBody, problemDefect, schemaArbitrary, send, urlFor, type Operation, type Parameter } from './openapi-cases.js'
+import { apiOperations, conformance, encodeBody, problemDefect, schemaArbitrary, send, urlFor, type Operation, type Parameter } from './openapi-cases.js'
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
 const SEED = process.env.FUZZ_SEED === undefined ? Date.now() ^ (Math.random() * 0x7fffffff) : Number(process.env.FUZZ_SEED)
@@ -103,7 +104,9 @@ async function pool<T> (items: T[], width: number, work: (item: T) => Promise<vo
 
 t.test(`every route answers any input without a 5xx and with problem+json errors (${RUNS} cases a route, seed ${SEED})`, async (t) => {
   const { app } = await buildTestApp(t, authEnv)
-  const operations = apiOperations(app.swagger() as any)
+  const doc = app.swagger() as any
+  const operations = apiOperations(doc)
+  const undocumented = conformance(doc)
   for (const operation of operations) {
     await t.test(operation.label, async (t) => {
       const session = await createSession(app, { user_id: OWNER, kind: 'onboarding' }, bearer(adminKey))
@@ -116,10 +119,12 @@ t.test(`every route answers any input without a 5xx and with problem+json errors
         const headers: Record<string, string> = { ...fuzz.headers, ...bearer(adminKey) }
         if (fuzz.body !== undefined) headers['content-type'] = fuzz.body.contentType
         const sent = await send(app, { method: operation.method, url, headers, payload: fuzz.body?.payload })
-        const defect = sent.status >= 500 ? `status ${sent.status}: ${sent.body.slice(0, 300)}` : sent.status >= 400 ? problemDefect(sent) : null
+        const defect = sent.status >= 500
+          ? `status ${sent.status}: ${sent.body.slice(0, 300)}`
+          : (sent.status >= 400 ? problemDefect(sent) : null) ?? undocumented(operation.method, url, sent)
         if (defect !== null) defects.push(`${operation.method} ${url} ${JSON.stringify(headers)} ${fuzz.body?.payload ?? ''} → ${defect}`)
       })
-      t.same(defects.slice(0, 5), [], `${cases.length} cases: no 5xx, every error a problem (${defects.length} defects)`)
+      t.same(defects.slice(0, 5), [], `${cases.length} cases: no 5xx, every error a problem, all documented (${defects.length} defects)`)
     })
   }
 })

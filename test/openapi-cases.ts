@@ -1,10 +1,12 @@
 // Requests derived from the generated OpenAPI document, for the tests that must cover every /v1 route,
 // including routes added later: the security test (every operation refuses every bad credential) and
-// the fuzz test (no input makes any operation answer 5xx or a non-problem error).
+// the fuzz test (no input makes any operation answer 5xx or a non-problem error, nor anything its
+// documentation does not announce).
 import fc from 'fast-check'
 import { Ajv } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifyInstance } from 'fastify'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
@@ -192,4 +194,42 @@ export function problemDefect (sent: Sent): string | null {
     return `not a problem document: ${sent.body.slice(0, 200)}`
   }
   return null
+}
+
+/** Headers whose presence on a response the document must announce (the ones routes send themselves). */
+const ANNOUNCED_HEADERS = ['etag', 'location', 'idempotent-replayed', 'retry-after', 'www-authenticate']
+
+/**
+ * Checks responses against the document: for the operation a request reaches (found as the router finds
+ * it; requests that reach none are skipped), the status must be documented, a problem's code must be in
+ * that status's `code` enum, and the headers a route sends must be documented on that response.
+ */
+export function conformance (doc: Schema): (method: Method, url: string, sent: Sent) => string | null {
+  const router = FindMyWay({ ignoreTrailingSlash: false, maxParamLength: 256 })
+  for (const [path, item] of Object.entries<Schema>(doc.paths ?? {})) {
+    for (const [method, op] of Object.entries<Schema>(item)) {
+      if (!METHODS.has(method)) continue
+      router.on(method.toUpperCase() as HTTPMethod, path.replace(/\{([^}]+)\}/g, ':$1'), () => {}, { path, op })
+    }
+  }
+  return (method, url, sent) => {
+    let found: ReturnType<typeof router.find>
+    // The path as the server receives it: dot segments resolved, as clients (and inject) do.
+    try { found = router.find(method, new URL(url, 'http://localhost').pathname) } catch { return null }
+    if (found === null) return null
+    const { path, op } = found.store as { path: string, op: Schema }
+    const label = `${method} ${path} → ${sent.status}`
+    const documented = op.responses?.[String(sent.status)]
+    if (documented === undefined) return `${label}: status not documented`
+    const response = dereference(doc, documented)
+    const problem = response.content?.['application/problem+json']
+    if (problem !== undefined) {
+      const codes: string[] = problem.schema?.allOf?.[1]?.properties?.code?.enum ?? []
+      let code: unknown
+      try { code = JSON.parse(sent.body).code } catch { return `${label}: not JSON` }
+      if (!codes.includes(code as string)) return `${label}: code ${String(code)} not in [${codes.join(', ')}]`
+    }
+    const missing = ANNOUNCED_HEADERS.filter((name) => sent.headers[name] !== undefined && response.headers?.[name] === undefined)
+    return missing.length > 0 ? `${label}: header ${missing.join(', ')} not documented` : null
+  }
 }

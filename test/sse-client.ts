@@ -20,8 +20,7 @@ export interface SseStream {
 
 export async function openStream (port: number, path: string, headers: Record<string, string> = {}): Promise<SseStream> {
   return await new Promise((resolve, reject) => {
-    let req: ClientRequest | undefined
-    req = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
+    const req: ClientRequest = httpRequest({ host: '127.0.0.1', port, path, headers: { accept: 'text/event-stream', ...headers } }, (res) => {
       const messages: SseMessage[] = []
       let comments = 0
       let buffer = ''
@@ -66,7 +65,7 @@ export async function openStream (port: number, path: string, headers: Record<st
         get comments () { return comments },
         ended,
         body: () => raw,
-        close: () => { req?.destroy() },
+        close: () => { req.destroy() },
         waitFor: async (count, withinMs = 5000) => {
           const deadline = Date.now() + withinMs
           while (messages.length < count) {

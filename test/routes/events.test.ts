@@ -2,7 +2,7 @@
 import t from 'tap'
 import type { FastifyInstance } from 'fastify'
 import { authEnv, bearer, buildTestApp, createSession, json, serviceKey, sleep, userToken } from '../helper.js'
-import { openStream } from '../sse-client.js'
+import { openStream, type SseStream } from '../sse-client.js'
 import { EVENT_PAYLOADS } from '../../schemas/events.js'
 import { Value } from 'typebox/value'
 
@@ -192,9 +192,10 @@ t.test('streams end cleanly when the instance shuts down', async (t) => {
 t.test('1000 concurrent streams on one instance, each getting its own session\'s events, on the same Redis connections', async (t) => {
   const { app, redis } = await buildTestApp(t)
   const port = await listen(app)
-  const clientsBefore = (await redis.client('LIST')).split('\n').filter(Boolean).length
-  const sessions = await Promise.all(Array.from({ length: 1000 }, async (_, i) => await createSession(app, { user_id: `u${i % 50}` })))
-  const streams = []
+  const clientCount = async (): Promise<number> => String(await redis.client('LIST')).split('\n').filter(Boolean).length
+  const clientsBefore = await clientCount()
+  const sessions: Array<{ id: string }> = await Promise.all(Array.from({ length: 1000 }, async (_, i) => await createSession(app, { user_id: `u${i % 50}` })))
+  const streams: SseStream[] = []
   for (let i = 0; i < sessions.length; i += 100) {
     streams.push(...await Promise.all(sessions.slice(i, i + 100).map(async (s) => await openStream(port, eventsOf(s.id)))))
   }
@@ -202,7 +203,7 @@ t.test('1000 concurrent streams on one instance, each getting its own session\'s
   const statuses = streams.reduce<Record<number, number>>((counts, s) => ({ ...counts, [s.status]: (counts[s.status] ?? 0) + 1 }), {})
   t.same(statuses, { 200: 1000 }, 'all 1000 open')
   await sleep(200)
-  const clientsOpen = (await redis.client('LIST')).split('\n').filter(Boolean).length
+  const clientsOpen = await clientCount()
   t.ok(clientsOpen - clientsBefore <= 1, `one subscriber connection for all of them (Redis clients ${clientsBefore} → ${clientsOpen})`)
   await Promise.all(sessions.map(async (s, i) => {
     await app.inject({ method: 'PUT', url: `/v1/sessions/${s.id}/steps/1`, payload: { i } })
@@ -210,6 +211,6 @@ t.test('1000 concurrent streams on one instance, each getting its own session\'s
   }))
   const received = await Promise.all(streams.map(async (s) => await s.waitFor(2, 20_000)))
   t.ok(received.every((messages) => messages.map((m) => m.id).join(',') === '2,3'), 'each stream got its own two events, in order')
-  t.ok(received.every((messages, i) => messages.every((m) => JSON.parse(m.data).session_id === sessions[i].id)), 'and only its own')
+  t.ok(received.every((messages, i) => messages.every((m) => JSON.parse(m.data).session_id === sessions[i]!.id)), 'and only its own')
   t.equal(json(await app.inject({ url: '/health' })).status, 'ok')
 })
