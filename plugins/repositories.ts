@@ -1,6 +1,7 @@
 // The repositories routes reach data through (src/repositories/index.ts). Routes never see ioredis.
 // Work batched in the background (audit entries, rate-limit counts) is flushed when the app closes.
 import fp from 'fastify-plugin'
+import { Counter } from 'prom-client'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
 
 declare module 'fastify' {
@@ -8,14 +9,24 @@ declare module 'fastify' {
 }
 
 export default fp(async function repositories (fastify) {
-  const { log } = fastify
+  const { log, metrics } = fastify
+  const registers = [metrics.registry]
+  const cacheRequests = new Counter({ name: 'sessiond_cache_requests_total', help: 'Session reads through the read cache, by result', labelNames: ['result'], registers })
+  const cacheEvictions = new Counter({ name: 'sessiond_cache_evictions_total', help: 'Sessions the read cache dropped to stay within CACHE_MAX_ENTRIES', registers })
+  const cacheInvalidations = new Counter({ name: 'sessiond_cache_invalidations_total', help: 'Cached sessions dropped because a change was announced', registers })
   const repos = createRepositories(fastify.redis, fastify.config, {
     auditFailed: (err, dropped) => log.error({ err: { message: err.message }, dropped }, 'could not append audit entries; keeping them for the next attempt'),
     rateLimiterFailed: (err) => log.warn({ err: { message: err.message } }, 'rate limiter cannot reach Redis: limiting each instance on its own counts'),
-    rateLimiterRecovered: () => log.info('rate limiter reaches Redis again')
-  })
+    rateLimiterRecovered: () => log.info('rate limiter reaches Redis again'),
+    cache: {
+      hit: () => cacheRequests.inc({ result: 'hit' }),
+      miss: () => cacheRequests.inc({ result: 'miss' }),
+      eviction: () => cacheEvictions.inc(),
+      invalidation: () => cacheInvalidations.inc()
+    }
+  }, fastify.changes)
   fastify.decorate('repos', repos)
   fastify.addHook('onClose', async () => {
     await closeRepositories(repos).catch((err: Error) => log.error({ err: { message: err.message } }, 'audit entries lost at shutdown'))
   })
-}, { name: 'repositories', dependencies: ['redis'] })
+}, { name: 'repositories', dependencies: ['redis', 'metrics', 'changes'] })

@@ -1,7 +1,7 @@
 // /v1/sessions/{id}/narrative: narrative contexts (contract §6). Not wrapped in fastify-plugin.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SessionParams, IfMatchHeader, JsonResponse, EmptyResponse, withExample } from '../schemas/common.js'
+import { SessionParams, IfMatchHeader, JsonResponse, EmptyResponse, NotModified, ConditionalReadHeaders, withExample } from '../schemas/common.js'
 import { NarrativeParams, PutContextBody, NarrativeContext, NarrativeContexts } from '../schemas/narrative.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
 import { WRITE_UNDER_SESSION, problems } from '../src/errors.js'
@@ -40,12 +40,17 @@ const narrative: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Returns the context stored under `context_type`; one never stored, deleted or expired is `not_found`.',
       tags,
       params: NarrativeParams,
+      headers: ConditionalReadHeaders,
       response: {
-        200: JsonResponse('The context', NarrativeContext),
+        200: JsonResponse('The context; `etag` is the session version', NarrativeContext, { headers: ['etag'] }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 'not_found', 429, 500, 503)
       }
     }
-  }, async (request) => await repos.narrative.getContext(request.params.id, request.access, request.params.context_type))
+  }, async (request, reply) => {
+    const { value, version } = await repos.narrative.getContext(request.params.id, request.access, request.params.context_type)
+    return reply.versioned(version, value)
+  })
 
   fastify.get('/sessions/:id/narrative', {
     schema: {
@@ -54,12 +59,17 @@ const narrative: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Every context of the session that has not expired, by `context_type`.',
       tags,
       params: SessionParams,
+      headers: ConditionalReadHeaders,
       response: {
-        200: JsonResponse('The live contexts', NarrativeContexts),
+        200: JsonResponse('The live contexts; `etag` is the session version', NarrativeContexts, { headers: ['etag'] }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 429, 500, 503)
       }
     }
-  }, async (request) => ({ contexts: await repos.narrative.listContexts(request.params.id, request.access) }))
+  }, async (request, reply) => {
+    const { value, version } = await repos.narrative.listContexts(request.params.id, request.access)
+    return reply.versioned(version, { contexts: value })
+  })
 
   fastify.delete('/sessions/:id/narrative/:context_type', {
     schema: {

@@ -1,11 +1,11 @@
 // /v1/sessions: create, read, delete. (Not wrapped in fastify-plugin: routes stay encapsulated.)
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, JsonResponse, EmptyResponse, withExample } from '../schemas/common.js'
+import { SessionParams, IdempotencyKeyHeader, IfMatchHeader, JsonResponse, EmptyResponse, NotModified, ConditionalReadHeaders, withExample } from '../schemas/common.js'
 import { CreateSessionBody, PatchSessionBody, ReadSessionQuery, SessionRef } from '../schemas/session.js'
 import { SessionSummary } from '../schemas/summary.js'
 import { createSessionExample, sessionExample } from '../schemas/examples.js'
-import { etagOf, expectedVersion } from '../src/domain/etag.js'
+import { etagOf, expectedVersion, singleNoneMatch } from '../src/domain/etag.js'
 import { mayActForUser } from '../src/domain/access.js'
 import { AppError, problems } from '../src/errors.js'
 
@@ -44,14 +44,17 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       params: SessionParams,
       querystring: ReadSessionQuery,
+      headers: ConditionalReadHeaders,
       response: {
         200: JsonResponse('The session', SessionRef, { headers: ['etag'], example: sessionExample }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 429, 500, 503)
       }
     }
   }, async (request, reply) => {
-    const session = await repos.sessions.get(request.params.id, request.access, request.query.touch)
-    return await reply.header('etag', etagOf(session.version)).send(session)
+    const read = await repos.sessions.getUnlessCurrent(request.params.id, request.access, request.query.touch, singleNoneMatch(request.headers['if-none-match']))
+    if ('unchanged' in read) return reply.notModified(read.unchanged)
+    return reply.versioned(read.version, read)
   })
 
   fastify.patch('/sessions/:id', {
@@ -81,14 +84,16 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       params: SessionParams,
       querystring: ReadSessionQuery,
+      headers: ConditionalReadHeaders,
       response: {
         200: JsonResponse('The summary; `etag` is the session version', SessionSummary, { headers: ['etag'] }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 429, 500, 503)
       }
     }
   }, async (request, reply) => {
     const summary = await repos.sessions.summary(request.params.id, request.access, request.query.touch)
-    return await reply.header('etag', etagOf(summary.session.version)).send(summary)
+    return reply.versioned(summary.session.version, summary)
   })
 
   fastify.delete('/sessions/:id', {

@@ -1,7 +1,7 @@
 // /v1/sessions/{id}/steps: save, read, list and remove onboarding steps (contract §4).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { SessionParams, IfMatchHeader, JsonResponse, EmptyResponse, withExample } from '../schemas/common.js'
+import { SessionParams, IfMatchHeader, JsonResponse, EmptyResponse, NotModified, ConditionalReadHeaders, withExample } from '../schemas/common.js'
 import { StepParams, StepData, SaveStepResult, Step, StepList, ListStepsQuery } from '../schemas/steps.js'
 import { saveStepExample, stepDataExample } from '../schemas/examples.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
@@ -40,14 +40,16 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
       description: 'Returns step `n` as saved; a step that was never saved (or was deleted) is `step_not_found`.',
       tags,
       params: StepParams,
+      headers: ConditionalReadHeaders,
       response: {
         200: JsonResponse('The step; `etag` is the session version', Step, { headers: ['etag'] }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 'step_not_found', 429, 500, 503)
       }
     }
   }, async (request, reply) => {
     const { version, step } = await repos.steps.get(request.params.id, request.access, request.params.n)
-    return await reply.header('etag', etagOf(version)).send(step)
+    return reply.versioned(version, step)
   })
 
   fastify.get('/sessions/:id/steps', {
@@ -58,14 +60,16 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
       tags,
       params: SessionParams,
       querystring: ListStepsQuery,
+      headers: ConditionalReadHeaders,
       response: {
         200: JsonResponse('A page of steps; `etag` is the session version', StepList, { headers: ['etag'] }),
+        304: NotModified,
         ...problems(400, 401, 'session_not_found', 429, 500, 503)
       }
     }
   }, async (request, reply) => {
     const { version, progress, page } = await repos.steps.list(request.params.id, request.access, request.query.cursor, request.query.limit)
-    return await reply.header('etag', etagOf(version)).send({ steps: page.items, progress, next_cursor: page.nextCursor })
+    return reply.versioned(version, { steps: page.items, progress, next_cursor: page.nextCursor })
   })
 
   fastify.delete('/sessions/:id/steps/:n', {

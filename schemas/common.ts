@@ -58,7 +58,10 @@ export const PageQuery = {
 
 export const NextCursor = Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page' }))
 
-export const IfMatchHeader = Type.Optional(Type.String({ maxLength: 32, description: 'Expected session version, as "<version>"' }))
+export const IfMatchHeader = Type.Optional(Type.String({ maxLength: 32, description: 'Expected session version, as "<version>" (a strong tag: W/"3" never matches)' }))
+export const IfNoneMatchHeader = Type.Optional(Type.String({ maxLength: 512, description: 'The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body' }))
+/** The headers of a GET that answers 304 when the client's version is current. */
+export const ConditionalReadHeaders = Type.Object({ 'if-none-match': IfNoneMatchHeader })
 export const IdempotencyKeyHeader = Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: 'Replays the first response for 24 h' }))
 
 export const Problem = Type.Object({
@@ -126,6 +129,9 @@ export function withExample<T extends TSchema> (schema: T, example: Static<T>): 
 /** A documented response without a body (204). */
 export const EmptyResponse = (description: string, headers: readonly ResponseHeaderName[] = []) =>
   Type.Null({ description, headers: headersOf(headers) })
+
+/** 304 of a conditional read: the version in if-none-match is the current one. */
+export const NotModified = EmptyResponse('Not modified: the version named in if-none-match is current (no body)', ['etag'])
 
 /**
  * A documented problem response: application/problem+json whose `code` is the enum of `codes`, with

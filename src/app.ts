@@ -10,6 +10,7 @@ import errors, { clientErrorHandler, frameworkErrorHandler } from '../plugins/er
 import requestContext, { requestIdFor } from '../plugins/request-context.js'
 import securityHeaders, { SECURITY_HEADERS } from '../plugins/security-headers.js'
 import noStore from '../plugins/no-store.js'
+import versionedReplies from '../plugins/versioned-replies.js'
 import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
@@ -96,9 +97,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(swagger)
   await app.register(metrics)
   await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
+  await app.register(changes)
   await app.register(repositories)
   await app.register(health)
-  await app.register(changes)
   await app.register(expiry)
   await app.register(eventStreams)
 
@@ -109,6 +110,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // First in the scope: preflights end in its onRequest hook, before anything else of /v1 runs.
     await v1.register(cors)
     await v1.register(noStore)
+    await v1.register(versionedReplies)
     await v1.register(auth)
     // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
     await v1.register(rateLimit)

@@ -58,8 +58,8 @@ export interface Config {
   timeouts: { headersMs: number, requestMs: number }
   /** Live events (contract §8): event streams per instance, and how often this instance sweeps for expired sessions. */
   events: { maxStreams: number, sweepIntervalMs: number }
-  /** The in-process read cache of sessions (docs/decisions/0714): off, or an LRU of `maxEntries`. */
-  cache: { mode: 'off' | 'lru', maxEntries: number }
+  /** The in-process read cache of sessions (docs/decisions/0714): off, or an LRU of `maxEntries`, each served for at most `ttlMs`. */
+  cache: { mode: 'off' | 'lru', maxEntries: number, ttlMs: number }
 }
 
 export class ConfigError extends Error {
@@ -263,7 +263,8 @@ export function loadConfig (env: Env): Config {
     },
     cache: {
       mode: oneOf(env, 'CACHE_MODE', 'off', ['off', 'lru'] as const),
-      maxEntries: int(env, 'CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000)
+      maxEntries: int(env, 'CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
+      ttlMs: int(env, 'CACHE_TTL_MS', 60_000, 100, 86_400_000)
     }
   }
   // Node's own rule (http.createServer throws otherwise): the headers are part of the request.

@@ -3,11 +3,12 @@
 import t from 'tap'
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
-import { Redis } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createKeys } from '../src/redis/keys.js'
 import { freePort, json, sleep, tempDir, type Tap } from './helper.js'
+import { openStream } from './sse-client.js'
 
 async function startCluster (t: Tap): Promise<{ ports: number[], stop: () => void }> {
   const ports = [await freePort(), await freePort(), await freePort()]
@@ -89,4 +90,52 @@ t.test('the whole API works on a Redis Cluster, one slot per session', async (t)
   t.same(json(erased), { deleted: 4 })
   const left = (await Promise.all(nodes.map(async (node) => await node.keys(keys.everything())))).flat()
   t.notOk(left.some((key) => ids.some((sid) => key.includes(`{${sid}}`)) || key.includes(keys.userHash('cluster-user'))), 'erasure leaves no key of the user')
+})
+
+t.test('live events, the expiry sweep and the read cache work on a Redis Cluster (sharded Pub/Sub)', async (t) => {
+  const cluster = await startCluster(t)
+  t.teardown(cluster.stop)
+  const env = {
+    REDIS_CLUSTER_NODES: cluster.ports.map((p) => `127.0.0.1:${p}`).join(','), KEY_ENV: 'tclusterlive', LOG_LEVEL: 'silent',
+    SESSION_TTL_SECONDS: '2', EXPIRY_SWEEP_INTERVAL_MS: '300', CACHE_MODE: 'lru'
+  }
+  const one = await buildApp(loadConfig(env))
+  const two = await buildApp(loadConfig(env))
+  t.teardown(async () => { await one.close(); await two.close() })
+  await one.listen({ port: 0, host: '127.0.0.1' })
+  const port = (one.server.address() as { port: number }).port
+
+  // Sessions spread over slots on every master; each stream gets its own session's events.
+  const sessions = await Promise.all(Array.from({ length: 12 }, async (_, i) => json(await two.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: `u${i % 3}`, ttl_seconds: 600 } }))))
+  const streams = await Promise.all(sessions.map(async (s) => await openStream(port, `/v1/sessions/${s.id}/events`)))
+  t.teardown(() => { for (const s of streams) s.close() })
+  await sleep(200)
+  for (const s of sessions) await two.inject({ method: 'PUT', url: `/v1/sessions/${s.id}/steps/1`, payload: { a: 1 } })
+  const received = await Promise.all(streams.map(async (s) => await s.waitFor(1, 5000)))
+  t.ok(received.every((m, i) => m[0]!.event === 'step.saved' && JSON.parse(m[0]!.data).session_id === sessions[i].id), 'every stream got its own event through sharded Pub/Sub')
+
+  // The read cache of one instance never serves a change made through the other stale.
+  const target = sessions[0]
+  await one.inject({ url: `/v1/sessions/${target.id}` })
+  await two.inject({ method: 'PATCH', url: `/v1/sessions/${target.id}`, payload: { metadata: { changed: true } } })
+  let seen = 0
+  for (let i = 0; i < 200 && seen !== 3; i++) { seen = json(await one.inject({ url: `/v1/sessions/${target.id}` })).version; await sleep(5) }
+  t.equal(seen, 3, 'the change is seen through the other instance\'s cache')
+
+  // Expiry: swept by the instances, announced once, gone from the user's index.
+  const fleeting = json(await two.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'leaving' } }))
+  const watch = await openStream(port, `/v1/sessions/${fleeting.id}/events`)
+  t.teardown(watch.close)
+  const [expired] = await watch.waitFor(1, 6000)
+  t.match(expired, { event: 'session.expired', id: '2' })
+  await sleep(300)
+  t.same(json(await one.inject({ url: '/v1/users/leaving/sessions' })).sessions, [])
+  const keys = createKeys(loadConfig(env).keys)
+  const nodes = cluster.ports.map((p) => new Redis(p, '127.0.0.1'))
+  t.teardown(() => { for (const node of nodes) node.disconnect() })
+  const left = (await Promise.all(nodes.map(async (node) => await node.keys(`*{${fleeting.id}}*`)))).flat()
+  t.same(left, [], 'the sweep removed every key of the expired session')
+  const client = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })))
+  t.teardown(() => client.disconnect())
+  t.equal(await client.zcard(keys.userSessions('leaving')), 0, 'the user index no longer lists it')
 })

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs'
 import type { Options } from './options.js'
 import type { Workspace } from './workspace.js'
 import { startRedis } from './redis-server.js'
-import { BASELINE_NAMES, REPO_ROOT, startBaseline, startSessiond, type ServerName } from './servers.js'
+import { BASELINE_NAMES, REPO_ROOT, SESSIOND_VARIANTS, isSessiond, startBaseline, startSessiond, type ServerName } from './servers.js'
 import type { ServerProcess } from './processes.js'
 import { SCENARIOS, type FixturePool, type Scenario } from './scenarios.js'
 import { copyToPeerHashes, seedBlob, seedFixture } from './fixture.js'
@@ -35,15 +35,18 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
 
   const redis = await startRedis(ws.dir)
   ws.add(redis.stop)
-  const ctx = { redisUrl: redis.url, jwtSecret: randomBytes(32).toString('hex'), dir: ws.dir }
+  const ctx = { redisUrl: redis.url, jwtSecret: randomBytes(32).toString('hex'), dir: ws.dir, sessiondEnv: opts.sessiondEnv }
   const running = new Map<ServerName, ServerProcess>()
   const start = async (name: ServerName, cpuProfDir?: string): Promise<ServerProcess> => {
-    const server = name === 'sessiond' ? await startSessiond(ctx, { cpuProfDir }) : await startBaseline(name, ctx)
+    const server = isSessiond(name)
+      ? await startSessiond(ctx, { cpuProfDir, logName: name, env: SESSIOND_VARIANTS[name] })
+      : await startBaseline(name, ctx)
     running.set(name, server)
     ws.add(async () => { await server.stop() })
     return server
   }
   if (servers.has('sessiond')) await start('sessiond')
+  if (servers.has('sessiond-lru')) await start('sessiond-lru')
   for (const name of BASELINE_NAMES) if (servers.has(name)) await start(name)
   log(`bench: servers up (${[...running.keys()].join(', ')}), redis on ${redis.url}, temp ${ws.dir}`)
 
@@ -126,7 +129,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     orders,
     seeding: seeding === null ? null : { sessions: seeding.sessions, requests: seeding.requests, seconds: seeding.seconds },
     profileDir: profileDir ?? null,
-    sessiondSettings: { NODE_ENV: 'production', RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'warn', audit: 'on (always)', metrics: 'on (always)' }
+    sessiondSettings: { NODE_ENV: 'production', RATE_LIMIT_MAX: '10000000', LOG_LEVEL: 'warn', audit: 'on (always)', metrics: 'on (always)', ...opts.sessiondEnv }
   }, { rateFixed: opts.rate !== null })
 }
 

@@ -113,7 +113,7 @@ interface MemoryRun { shape: string, title: string, count: number, group: typeof
 export async function runMemory (opts: Options, ws: Workspace): Promise<{ report: unknown, markdown: string, failures: number }> {
   const redis = await startRedis(ws.dir)
   ws.add(redis.stop)
-  const ctx = { redisUrl: redis.url, jwtSecret: randomBytes(32).toString('hex'), dir: ws.dir }
+  const ctx = { redisUrl: redis.url, jwtSecret: randomBytes(32).toString('hex'), dir: ws.dir, sessiondEnv: opts.sessiondEnv }
   const sessiond = await startSessiond(ctx)
   ws.add(async () => { await sessiond.stop() })
   // Redis 7 keeps a latency histogram (some 10–25 KB) per command name from its first call: a fixed

@@ -32,6 +32,8 @@ export interface Options {
   scaleRequests: number
   concurrency: number
   keepTemp: boolean
+  /** --env KEY=VALUE (repeatable): extra settings of sessiond, recorded with the results. */
+  sessiondEnv: Record<string, string>
 }
 
 export const USAGE = `npm run bench -- [options]
@@ -54,6 +56,7 @@ export const USAGE = `npm run bench -- [options]
                         same load; runs last whole seconds, req/s targets are not checked; pick R
                         well below the slowest selected server's maximum
   --keep-temp           keep the temp folder (server logs) after the run
+  --env KEY=VALUE       an extra setting of sessiond (repeatable), e.g. --env CACHE_MODE=lru
 
   --memory              sub-benchmark: Redis bytes per session (plain, onboarding, chat)
     --count N           sessions per shape (default 2000)
@@ -72,6 +75,16 @@ function positive (name: string, value: string | undefined, fallback: number, mi
   const n = Number(value)
   if (!Number.isFinite(n) || n < min) throw new Error(`--${name} must be a number ≥ ${min}, got "${value}"`)
   return n
+}
+
+function parseEnv (pairs: string[]): Record<string, string> {
+  const env: Record<string, string> = {}
+  for (const pair of pairs) {
+    const at = pair.indexOf('=')
+    if (at < 1) throw new Error(`--env takes KEY=VALUE, got "${pair}"`)
+    env[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return env
 }
 
 export function parseOptions (argv: string[]): Options | 'help' {
@@ -101,7 +114,8 @@ export function parseOptions (argv: string[]): Options | 'help' {
       'small-live': { type: 'string' },
       'user-sessions': { type: 'string' },
       'scale-requests': { type: 'string' },
-      concurrency: { type: 'string' }
+      concurrency: { type: 'string' },
+      env: { type: 'string', multiple: true }
     }
   })
   if (values.help === true) return 'help'
@@ -131,6 +145,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
     userSessions: Math.floor(positive('user-sessions', values['user-sessions'], 10_000)),
     scaleRequests: Math.floor(positive('scale-requests', values['scale-requests'], 2000)),
     concurrency: Math.floor(positive('concurrency', values.concurrency, 64)),
-    keepTemp: values['keep-temp'] === true
+    keepTemp: values['keep-temp'] === true,
+    sessiondEnv: parseEnv(values.env ?? [])
   }
 }

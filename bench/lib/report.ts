@@ -4,6 +4,7 @@ import type { Measurement } from './measure.js'
 import type { CommandCount } from './monitor.js'
 import { classifyCalls, type LoadCalls } from './commandstats.js'
 import type { Scenario } from './scenarios.js'
+import { isSessiond } from './servers.js'
 import { median, ratio, spread, type Spread } from './stats.js'
 import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
 
@@ -80,7 +81,7 @@ export function buildReport (
     for (const m of rows) for (const [code, n] of Object.entries(m.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n
     const peer = scenario.peer === undefined ? undefined : measurements.get(scenario.peer)
     const base = scenario.baseline === undefined ? undefined : measurements.get(scenario.baseline)
-    const ratios = scenario.server !== 'sessiond'
+    const ratios = !isSessiond(scenario.server)
       ? null
       : {
           rpsVsPeer: perRound(rows, peer, (m) => m.rps),
@@ -124,7 +125,7 @@ export function buildReport (
       targets
     }
   })
-  const sessiond = reports.filter((r) => r.server === 'sessiond' && r.rounds.length > 0)
+  const sessiond = reports.filter((r) => isSessiond(r.server) && r.rounds.length > 0)
   const rss = sessiond.length === 0 ? null : Math.max(...sessiond.map((r) => r.peakRssBytes))
   return {
     kind: 'main',
@@ -159,8 +160,8 @@ function commandNames (counts: Record<string, number>): string {
 
 export function renderMarkdown (report: MainReport): string {
   const m = report.meta
-  const sessiond = report.scenarios.filter((s) => s.server === 'sessiond' && s.rounds.length > 0)
-  const baselines = report.scenarios.filter((s) => s.server !== 'sessiond' && s.rounds.length > 0)
+  const sessiond = report.scenarios.filter((s) => isSessiond(s.server) && s.rounds.length > 0)
+  const baselines = report.scenarios.filter((s) => !isSessiond(s.server) && s.rounds.length > 0)
   const parts: string[] = []
   const rate = typeof m.rate === 'number' ? ` at a fixed ${num(m.rate)} req/s (--rate; req/s targets not checked)` : ''
   parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s${rate}, ` +

@@ -82,6 +82,10 @@ export const SCENARIOS: Scenario[] = [
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
   },
   {
+    id: 'get-session-lru', title: 'GET session, CACHE_MODE=lru', server: 'sessiond-lru', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
+  },
+  {
     id: 'get-session-notouch', title: 'GET session ?touch=false', server: 'sessiond', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}?touch=false` }] }))
   },

@@ -9,7 +9,13 @@ export const SESSIOND_ENTRY = join(REPO_ROOT, 'dist/src/server.js')
 
 export const BASELINE_NAMES = ['bare', 'redis-get', 'redis-lua', 'peer-get-session', 'peer-put-step'] as const
 export type BaselineName = typeof BASELINE_NAMES[number]
-export type ServerName = 'sessiond' | BaselineName
+/** sessiond as configured, and a second sessiond with the read cache on (the cache scenario). */
+export type SessiondName = 'sessiond' | 'sessiond-lru'
+export type ServerName = SessiondName | BaselineName
+export const isSessiond = (name: string): name is SessiondName => name === 'sessiond' || name === 'sessiond-lru'
+
+/** The extra settings of each sessiond. */
+export const SESSIOND_VARIANTS: Record<SessiondName, Record<string, string>> = { sessiond: {}, 'sessiond-lru': { CACHE_MODE: 'lru' } }
 
 /** High enough that the limiter (which still runs, and counts in Redis) never answers 429. */
 export const RATE_LIMIT_MAX = '10000000'
@@ -19,6 +25,8 @@ export interface ServerContext {
   jwtSecret: string
   /** The run's temp folder: logs, and the cwd of every server (so no stray .env is read). */
   dir: string
+  /** Extra settings of sessiond (`--env`); they win over the defaults below. */
+  sessiondEnv?: Record<string, string>
 }
 
 function baseEnv (): Record<string, string> {
@@ -29,6 +37,8 @@ export interface SessiondOptions {
   /** `node --cpu-prof --cpu-prof-dir <dir>`: the profile is written when the server stops. */
   cpuProfDir?: string
   logName?: string
+  /** Settings on top of the context's (a variant's). */
+  env?: Record<string, string>
 }
 
 export async function startSessiond (ctx: ServerContext, opts: SessiondOptions = {}): Promise<ServerProcess> {
@@ -56,7 +66,9 @@ export async function startSessiond (ctx: ServerContext, opts: SessiondOptions =
       JWT_SECRET: ctx.jwtSecret,
       RATE_LIMIT_MAX,
       LOG_LEVEL: 'warn',
-      KEY_ENV: 'bench'
+      KEY_ENV: 'bench',
+      ...ctx.sessiondEnv,
+      ...opts.env
     }
   })
 }

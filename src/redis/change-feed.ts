@@ -43,6 +43,11 @@ export class ChangeFeed {
     return this.listeners.size
   }
 
+  /** True while announcements arrive: the subscriber is connected and nothing was missed since. */
+  get live (): boolean {
+    return this.subscriber !== undefined && this.subscriber.status === 'ready' && !this.interrupted
+  }
+
   private connect (): Subscriber {
     if (this.subscriber !== undefined) return this.subscriber
     const subscriber: Subscriber = this.client instanceof Cluster

@@ -135,14 +135,36 @@ export interface SlotDue { earliestMs: number | null, due: Array<[id: string, ex
 
 export interface AuditRow { atMs: number, principal: string, action: string, status: number, sessionId: string, requestId: string }
 
+/** Session scripts that never change what a session read answers (a touch only slides the expiry). */
+const SESSION_READS: ReadonlySet<ScriptName> = new Set<ScriptName>([
+  'readSession', 'readSummary', 'readStep', 'readSteps', 'readProgress', 'readNarrative', 'readHistory',
+  'readMessages', 'readEvents', 'readProgressSnapshots', 'dueExpiries'
+])
+
 export class Scripts {
+  private readonly writeListeners: Array<(sessionId: string) => void> = []
+
   constructor (
     private readonly run: ScriptRunner,
     private readonly keys: Keys
   ) {}
 
+  /**
+   * Calls `listener` after every session script that may have changed the session, whatever its
+   * outcome (a write that failed or timed out may still have landed): this instance's own writes are
+   * known at once, before their announcement comes back over the change channel.
+   */
+  onSessionWrite (listener: (sessionId: string) => void): void {
+    this.writeListeners.push(listener)
+  }
+
   private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
-    return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+    if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+    try {
+      return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+    } finally {
+      for (const listener of this.writeListeners) listener(id)
+    }
   }
 
   private async plain (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown[]> {
@@ -160,7 +182,13 @@ export class Scripts {
   }
 
   async readSession (id: string, input: { owner: Owner, touch: boolean }): Promise<SessionRecord> {
-    return sessionRecord((await this.session('readSession', id, [input.owner, input.touch ? '1' : '0']))[1])
+    return sessionRecord((await this.session('readSession', id, [input.owner, input.touch ? '1' : '0', '']))[1])
+  }
+
+  /** Like readSession, but answers only the version when the caller already holds it (a conditional read). */
+  async readSessionUnless (id: string, input: { owner: Owner, touch: boolean, heldVersion: string }): Promise<{ record: SessionRecord } | { unchanged: number }> {
+    const reply = await this.session('readSession', id, [input.owner, input.touch ? '1' : '0', input.heldVersion])
+    return reply[0] === 2 ? { unchanged: Number(reply[1]) } : { record: sessionRecord(reply[1]) }
   }
 
   /** Compare-and-set of a planned PATCH; throws StaleWriteError when the session moved past expectedVersion. */
@@ -222,9 +250,9 @@ export class Scripts {
   }
 
   /** Live contexts by type ('' reads them all; one named context that is not live is not_found). */
-  async readNarrative (id: string, input: { owner: Owner, contextType: string }): Promise<{ contexts: Record<string, string>, sessionExpiresAtMs: number }> {
+  async readNarrative (id: string, input: { owner: Owner, contextType: string }): Promise<{ contexts: Record<string, string>, sessionExpiresAtMs: number, version: number }> {
     const reply = await this.session('readNarrative', id, [input.owner, input.contextType])
-    return { contexts: flatRecord(reply[1]), sessionExpiresAtMs: Number(reply[2]) }
+    return { contexts: flatRecord(reply[1]), sessionExpiresAtMs: Number(reply[2]), version: Number(reply[3]) }
   }
 
   async deleteNarrative (id: string, input: { owner: Owner, ifMatch: string, contextType: string }): Promise<{ deleted: number, version: number }> {

@@ -15,6 +15,7 @@ import { AuditLog } from './audit-log.js'
 import { RateLimiter } from './rate-limiter.js'
 import { IdempotencyStore } from './idempotency-store.js'
 import { EventLog } from './event-log.js'
+import { SessionCache, type ChangeSource, type CacheCounters } from './session-cache.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -31,18 +32,23 @@ export interface Repositories {
   rateLimiter: RateLimiter
 }
 
-/** What the background writers (audit, rate limits) report; the defaults stay silent. */
+/** What the background writers (audit, rate limits) and the read cache report; the defaults stay silent. */
 export interface RepositoryEvents {
   auditFailed?: (err: Error, dropped: number) => void
   rateLimiterFailed?: (err: Error) => void
   rateLimiterRecovered?: () => void
+  cache?: CacheCounters
 }
 
-export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds'>
+export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds'> & Partial<Pick<Config, 'cache'>>
 
-export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}): Repositories {
+/** `changes`: the change channel; with CACHE_MODE=lru the session reads are cached through it. */
+export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}, changes?: ChangeSource): Repositories {
   const userIndex = new UserIndex(store)
-  const sessions = new SessionRepository(store, config.sessions, userIndex)
+  const cache = config.cache?.mode === 'lru' && changes !== undefined ? new SessionCache(changes, config.cache, events.cache) : undefined
+  // This instance's own writes drop the cached session at once (read-your-writes on one instance).
+  if (cache !== undefined) store.scripts.onSessionWrite((id) => cache.invalidate(id))
+  const sessions = new SessionRepository(store, config.sessions, userIndex, cache)
   return {
     sessions,
     users: new UserRepository(store, sessions, userIndex),

@@ -22,21 +22,21 @@ export class NarrativeRepository {
     return { value: contextFromStored(contextType, written.stored, Infinity), version: written.version }
   }
 
-  /** One live context; not_found when absent or expired. */
-  async getContext (id: string, access: Access, contextType: string): Promise<NarrativeContext> {
+  /** One live context, with the session's version; not_found when absent or expired. */
+  async getContext (id: string, access: Access, contextType: string): Promise<Stored<NarrativeContext>> {
     const read = await this.store.scripts.readNarrative(id, { owner: ownerArg(access), contextType })
-    return contextFromStored(contextType, read.contexts[contextType]!, read.sessionExpiresAtMs)
+    return { value: contextFromStored(contextType, read.contexts[contextType]!, read.sessionExpiresAtMs), version: read.version }
   }
 
-  /** Every live context by type. */
-  async listContexts (id: string, access: Access): Promise<NarrativeContexts['contexts']> {
+  /** Every live context by type, with the session's version. */
+  async listContexts (id: string, access: Access): Promise<Stored<NarrativeContexts['contexts']>> {
     const read = await this.store.scripts.readNarrative(id, { owner: ownerArg(access), contextType: '' })
     const contexts: NarrativeContexts['contexts'] = {}
     for (const [type, stored] of Object.entries(read.contexts)) {
       const { context_type: _type, ...context } = contextFromStored(type, stored, read.sessionExpiresAtMs)
       contexts[type] = context
     }
-    return contexts
+    return { value: contexts, version: read.version }
   }
 
   /** Deletes one context (not_found when absent or expired); returns the session's version. */

@@ -14,6 +14,7 @@ import { changeEvent } from '../domain/events.js'
 import { AppError, versionConflict } from '../errors.js'
 import { retryStale } from './stale.js'
 import type { UserIndex } from './user-index.js'
+import type { SessionCache } from './session-cache.js'
 import type { Config } from '../config.js'
 
 export interface CreatedSession { session: Session, created: boolean }
@@ -25,7 +26,8 @@ export class SessionRepository {
   constructor (
     private readonly store: RedisStore,
     private readonly settings: Config['sessions'],
-    private readonly userIndex: UserIndex
+    private readonly userIndex: UserIndex,
+    private readonly cache?: SessionCache
   ) {}
 
   /** Creates a session with the given id (idempotent by id) and files it under its user. */
@@ -58,7 +60,18 @@ export class SessionRepository {
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
-    return sessionFromRecord(await this.readRecord(id, access, touch))
+    const read = async (): Promise<Session> => sessionFromRecord(await this.readRecord(id, access, touch))
+    return this.cache === undefined ? await read() : await this.cache.read(id, access, touch, read)
+  }
+
+  /** A read that answers `{ unchanged }` without the session when the caller holds the current version. */
+  async getUnlessCurrent (id: string, access: Access, touch: boolean, heldVersion: string): Promise<Session | { unchanged: number }> {
+    if (heldVersion === '' || this.cache !== undefined) {
+      const session = await this.get(id, access, touch)
+      return String(session.version) === heldVersion ? { unchanged: session.version } : session
+    }
+    const read = await this.store.scripts.readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
+    return 'unchanged' in read ? read : sessionFromRecord(read.record)
   }
 
   /**

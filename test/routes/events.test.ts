@@ -139,6 +139,25 @@ t.test('an expiring session sends session.expired once, from the sweep, and ends
   t.equal((await app.inject({ url: `/v1/sessions/${session.id}` })).statusCode, 404)
 })
 
+t.test('with the default sweep interval, session.expired comes within 30 s of expires_at (contract §8)', async (t) => {
+  // Two instances on one Redis, as deployed; only the TTL is short. The delays are reported, not timed:
+  // the bound checked is the contract's.
+  const { app, config } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1' })
+  const { app: other } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1', KEY_ENV: config.keys.env })
+  const port = await listen(app)
+  const sessions = await Promise.all(Array.from({ length: 20 }, async (_, i) => await createSession(i % 2 === 0 ? app : other)))
+  const delays = await Promise.all(sessions.map(async (session) => {
+    const stream = await openStream(port, eventsOf(session.id))
+    t.teardown(stream.close)
+    const [expired] = await stream.waitFor(1, 30_000)
+    t.equal(expired!.event, 'session.expired')
+    return Date.now() - Date.parse(session.expires_at)
+  }))
+  delays.sort((a, b) => a - b)
+  t.comment(`session.expired after expires_at: median ${delays[10]} ms, max ${delays.at(-1)} ms (EXPIRY_SWEEP_INTERVAL_MS default ${config.events.sweepIntervalMs})`)
+  t.ok(delays.at(-1)! < 30_000, 'every one within 30 s')
+})
+
 t.test('streams are owner-only: someone else\'s session is a 404 problem before any streaming', async (t) => {
   const { app } = await buildTestApp(t, authEnv)
   const port = await listen(app)
