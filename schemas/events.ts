@@ -6,23 +6,24 @@ import { SessionKind, SessionState } from './session.js'
 import { ContextType } from './narrative.js'
 import { MESSAGE_ROLES } from './message.js'
 
-const Empty = Type.Object({}, { additionalProperties: false })
-const closed = <T extends Parameters<typeof Type.Object>[0]>(properties: T) => Type.Object(properties, { additionalProperties: false })
+/** A payload: closed, titled by its event type (two types may share a shape, e.g. step.saved and step.deleted). */
+const closed = <T extends Parameters<typeof Type.Object>[0]>(type: string, properties: T) =>
+  Type.Object(properties, { additionalProperties: false, title: `${type} data` })
 
 export const EVENT_PAYLOADS = {
-  'session.created': closed({ kind: SessionKind }),
-  'session.updated': closed({ changed: Type.Array(Type.String(), { description: 'The fields (or `messages`) that changed' }) }),
-  'session.state_changed': closed({ from: SessionState, to: SessionState }),
-  'session.paused': closed({ reason: StringEnum(['safety', 'requested'] as const) }),
-  'step.saved': closed({ step: Type.Integer({ minimum: 1 }) }),
-  'step.deleted': closed({ step: Type.Integer({ minimum: 1 }) }),
-  'narrative.updated': closed({ action: StringEnum(['stored', 'deleted'] as const), context_types: Type.Array(ContextType) }),
-  'scene.entered': closed({ entry_id: Type.String(), scene_id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
-  'choice.made': closed({ entry_id: Type.String(), scene_id: Type.String(), choice_id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
-  'message.created': closed({ message_id: Type.String(), seq: Type.Integer({ minimum: 1 }), role: StringEnum(MESSAGE_ROLES) }),
-  'session.finalized': closed({ finalized_at: Timestamp, completed: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 1 }) }),
-  'session.deleted': Empty,
-  'session.expired': Empty
+  'session.created': closed('session.created', { kind: SessionKind }),
+  'session.updated': closed('session.updated', { changed: Type.Array(Type.String(), { description: 'The fields (or `messages`) that changed' }) }),
+  'session.state_changed': closed('session.state_changed', { from: SessionState, to: SessionState }),
+  'session.paused': closed('session.paused', { reason: StringEnum(['safety', 'requested'] as const) }),
+  'step.saved': closed('step.saved', { step: Type.Integer({ minimum: 1 }) }),
+  'step.deleted': closed('step.deleted', { step: Type.Integer({ minimum: 1 }) }),
+  'narrative.updated': closed('narrative.updated', { action: StringEnum(['stored', 'deleted'] as const), context_types: Type.Array(ContextType) }),
+  'scene.entered': closed('scene.entered', { entry_id: Type.String(), scene_id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
+  'choice.made': closed('choice.made', { entry_id: Type.String(), scene_id: Type.String(), choice_id: Type.String(), index: Type.Integer({ minimum: 0 }) }),
+  'message.created': closed('message.created', { message_id: Type.String(), seq: Type.Integer({ minimum: 1 }), role: StringEnum(MESSAGE_ROLES) }),
+  'session.finalized': closed('session.finalized', { finalized_at: Timestamp, completed: Type.Integer({ minimum: 0 }), total: Type.Integer({ minimum: 1 }) }),
+  'session.deleted': closed('session.deleted', {}),
+  'session.expired': closed('session.expired', {})
 } as const
 
 export type EventType = keyof typeof EVENT_PAYLOADS

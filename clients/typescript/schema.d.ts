@@ -1187,7 +1187,10 @@ export interface operations {
                 /** @description false reads without sliding the expiry */
                 touch?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1235,6 +1238,18 @@ export interface operations {
                     "application/json": components["schemas"]["Session"];
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFound"];
@@ -1247,7 +1262,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -1284,7 +1299,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -1349,7 +1364,10 @@ export interface operations {
                 /** @description false reads without sliding the expiry */
                 touch?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1395,6 +1413,18 @@ export interface operations {
                         };
                     };
                 };
+            };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
@@ -1489,7 +1519,10 @@ export interface operations {
     getStep: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1520,6 +1553,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFoundOrStepNotFound"];
@@ -1532,7 +1577,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -1616,7 +1661,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -1660,7 +1705,10 @@ export interface operations {
                 cursor?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1693,6 +1741,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFound"];
@@ -1704,7 +1764,10 @@ export interface operations {
     getProgress: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1727,6 +1790,18 @@ export interface operations {
                     "application/json": components["schemas"]["Progress"];
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFound"];
@@ -1739,7 +1814,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -1892,7 +1967,10 @@ export interface operations {
     getNarrativeContext: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -1903,9 +1981,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The context */
+            /** @description The context; `etag` is the session version */
             200: {
                 headers: {
+                    etag: components["headers"]["etag"];
                     "x-request-id": components["headers"]["x-request-id"];
                     "ratelimit-limit": components["headers"]["ratelimit-limit"];
                     "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
@@ -1932,6 +2011,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFoundOrNotFound"];
@@ -1944,7 +2035,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2023,7 +2114,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2063,7 +2154,10 @@ export interface operations {
     listNarrativeContexts: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -2072,9 +2166,10 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The live contexts */
+            /** @description The live contexts; `etag` is the session version */
             200: {
                 headers: {
+                    etag: components["headers"]["etag"];
                     "x-request-id": components["headers"]["x-request-id"];
                     "ratelimit-limit": components["headers"]["ratelimit-limit"];
                     "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
@@ -2104,6 +2199,18 @@ export interface operations {
                     };
                 };
             };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["SessionNotFound"];
@@ -2116,7 +2223,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2208,7 +2315,7 @@ export interface operations {
             header?: {
                 /** @description Replays the first response for 24 h */
                 "idempotency-key"?: string;
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2331,7 +2438,7 @@ export interface operations {
             header?: {
                 /** @description Replays the first response for 24 h */
                 "idempotency-key"?: string;
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2488,7 +2595,7 @@ export interface operations {
             header?: {
                 /** @description Replays the first response for 24 h */
                 "idempotency-key"?: string;
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
@@ -2578,7 +2685,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Expected session version, as "<version>" */
+                /** @description Expected session version, as "<version>" (a strong tag: W/"3" never matches) */
                 "if-match"?: string;
             };
             path: {
