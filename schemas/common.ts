@@ -28,7 +28,16 @@ export function StringEnum<const T extends readonly string[]> (values: T, option
   return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options })
 }
 
-export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+/**
+ * `T` or null. A schema with one JSON type becomes `type: [T, "null"]` (null added to an `enum`):
+ * fast-json-stringify serializes that directly, where an `anyOf` would make it run a validator on every
+ * value to pick the branch. Anything else becomes `anyOf`.
+ */
+export function Nullable<T extends TSchema> (schema: T) {
+  const { type, enum: values, ...rest } = schema as TSchema & { type?: unknown, enum?: unknown[] }
+  if (typeof type !== 'string' || type === 'null') return Type.Union([schema, Type.Null()])
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'], ...(values === undefined ? {} : { enum: [...values, null] }) })
+}
 
 /** A JSON object whose serialized size is capped; enforced by the `x-max-bytes` keyword (plugins/validation). */
 export const JsonObject = (maxBytes: number, options: Record<string, unknown> = {}) =>

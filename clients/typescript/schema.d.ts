@@ -520,6 +520,7 @@ export interface components {
             current_version?: number;
             /** @description incomplete_steps: the unsaved steps */
             missing_steps?: number[];
+            /** @description scene_mismatch: the session's current scene */
             current_scene_id?: string | null;
         } & {
             [key: string]: unknown;
@@ -564,6 +565,10 @@ export interface components {
              * @description RFC 3339 UTC
              */
             absolute_expires_at: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
             completed_at: string | null;
         };
         Progress: {
@@ -574,6 +579,10 @@ export interface components {
             /** @description Ascending */
             completed_steps: number[];
             next_step: number | null;
+            /**
+             * Format: date-time
+             * @description RFC 3339 UTC
+             */
             updated_at: string | null;
         };
     };
@@ -1324,6 +1333,7 @@ export interface operations {
                     /** @enum {string} */
                     safety_level?: "none" | "low" | "moderate" | "high" | "crisis";
                     therapeutic_goals?: string[];
+                    /** @description RFC 7396 merge patch applied to metadata */
                     metadata?: {
                         [key: string]: unknown;
                     } | null;
@@ -1395,6 +1405,10 @@ export interface operations {
                             data: {
                                 [key: string]: unknown;
                             };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC
+                             */
                             saved_at: string | null;
                         }[];
                         narrative: {
@@ -1402,7 +1416,15 @@ export interface operations {
                                 data: {
                                     [key: string]: unknown;
                                 };
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339 UTC
+                                 */
                                 updated_at: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339 UTC
+                                 */
                                 expires_at: string | null;
                             };
                         };
@@ -1463,6 +1485,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         sessions: components["schemas"]["Session"][];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -1549,6 +1572,10 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC
+                         */
                         saved_at: string | null;
                     };
                 };
@@ -1640,6 +1667,10 @@ export interface operations {
                         data: {
                             [key: string]: unknown;
                         };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC
+                         */
                         saved_at: string | null;
                         progress: components["schemas"]["Progress"];
                     };
@@ -1734,9 +1765,14 @@ export interface operations {
                             data: {
                                 [key: string]: unknown;
                             };
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC
+                             */
                             saved_at: string | null;
                         }[];
                         progress: components["schemas"]["Progress"];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -2297,6 +2333,7 @@ export interface operations {
                             /** @description Position since the first scene ever entered (stable when old entries are trimmed) */
                             index: number;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -2420,6 +2457,7 @@ export interface operations {
                             /** @description Position since the first choice ever made (stable when old entries are trimmed) */
                             index: number;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -2577,6 +2615,7 @@ export interface operations {
                              */
                             created_at: string;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -2760,6 +2799,7 @@ export interface operations {
                              */
                             created_at: string;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -3055,6 +3095,7 @@ export interface operations {
                                 finalized_at: string;
                             };
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
@@ -3105,9 +3146,11 @@ export interface operations {
                             action: string;
                             /** @description HTTP status of the change */
                             status: number;
+                            /** @description Session id (server-generated, URL-safe) */
                             session_id: string | null;
                             request_id: string;
                         }[];
+                        /** @description Pass as `cursor` for the next page; null on the last page */
                         next_cursor: string | null;
                     };
                 };
