@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync }
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Config } from './config.js'
 import { lazyChildLoggerFactory } from './lazy-logger.js'
+import { buildSerializer } from './serializer-compiler.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
 import validation from '../plugins/validation.js'
@@ -84,6 +85,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     // While draining, requests on open keep-alive connections are served (with connection: close), and
     // /health/ready answers 503 through app.lifecycle; Fastify's shortcut would answer a non-problem 503.
     return503OnClosing: false,
+    schemaController: { compilersFactory: { buildSerializer } },
     frameworkErrors: frameworkErrorHandler(SECURITY_HEADERS)
   }).withTypeProvider<TypeBoxTypeProvider>()
 
