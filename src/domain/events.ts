@@ -48,6 +48,12 @@ const TYPE_BY_CODE = new Map<number, EventType>(Object.entries(EVENT_CODES).map(
 /** The newest events a session's log keeps (contract §8). */
 export const EVENTS_RETAINED = 1000
 
+/**
+ * The log may grow this far past EVENTS_RETAINED before it is trimmed back: one LTRIM per this many
+ * changes instead of one per change once a session has a full log.
+ */
+export const EVENTS_TRIM_SLACK = 100
+
 /** An event a change emits, before the script gives it a version and a time. */
 export interface ChangeEvent<T extends EventType = EventType> { type: T, data: EventData<T> }
 

@@ -6,7 +6,7 @@ import { SESSION_KEY_TYPES } from './keys.js'
 import type { LuaConstants } from './script-loader.js'
 import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
 import type { ChangeEvent } from '../domain/events.js'
-import { EVENTS_RETAINED, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
+import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import type { SessionRecord } from '../domain/session-record.js'
@@ -45,6 +45,7 @@ export function luaConstants (options: ScriptOptions): LuaConstants {
     ...luaErrorConstants(),
     ...luaEventConstants(),
     EVENTS_RETAINED,
+    EVENTS_TRIM_SLACK,
     SLIDE_MAX_LAG_MS,
     EXPIRY_GRACE_MS,
     IDEMPOTENCY_TTL_MS,

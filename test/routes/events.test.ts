@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { authEnv, bearer, buildTestApp, createSession, json, serviceKey, sleep, userToken } from '../helper.js'
 import { openStream, type SseStream } from '../sse-client.js'
 import { EVENT_PAYLOADS } from '../../schemas/events.js'
+import { EVENTS_RETAINED, EVENTS_TRIM_SLACK } from '../../src/domain/events.js'
 import { Value } from 'typebox/value'
 
 async function listen (app: FastifyInstance): Promise<number> {
@@ -84,6 +85,18 @@ t.test('a client resumes from last-event-id (header or query) without loss or du
     t.same(messages.slice(0, 2).map((m) => [m.id, JSON.parse(m.data).data.step]), [['3', 2], ['4', 3]], `${how}: the missed ones first`)
     t.ok(messages.slice(2).every((m, i) => Number(m.id) === 5 + i), `${how}: then live ones, each once`)
   }
+})
+
+t.test('the log keeps at least the newest EVENTS_RETAINED events, trimmed back in batches', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const session = await createSession(app, { kind: 'chat' })
+  const writes = EVENTS_RETAINED + EVENTS_TRIM_SLACK + 5
+  for (let i = 0; i < writes; i++) await app.inject({ method: 'PATCH', url: `/v1/sessions/${session.id}`, payload: { metadata: { i } } })
+  const logged = await redis.lrange(keys.events(session.id), 0, -1)
+  const versions = logged.map((e) => Number(JSON.parse(e)[0]))
+  t.ok(logged.length >= EVENTS_RETAINED && logged.length <= EVENTS_RETAINED + EVENTS_TRIM_SLACK, `${logged.length} events logged`)
+  t.equal(versions.at(-1), writes + 1, 'the newest is the last change')
+  t.same(versions, versions.map((_, i) => writes + 2 - versions.length + i), 'a contiguous run of the newest versions')
 })
 
 t.test('a last-event-id older than what the log keeps starts with event: resync', async (t) => {

@@ -76,10 +76,13 @@ local function wrote(s, k, created)
 end
 
 -- Appends to the list KEYS[k], keeps its newest `keep` entries, and gives a new list the session's expiry.
+-- The event log keeps at least `keep`: it is trimmed once it is EVENTS_TRIM_SLACK past it.
 local function push_capped(s, k, keep, ...)
   local values = { ... }
   local length = redis.call('RPUSH', KEYS[k], unpack(values))
-  if length > keep then redis.call('LTRIM', KEYS[k], -keep, -1) end
+  local limit = keep
+  if k == K_EVENTS then limit = keep + EVENTS_TRIM_SLACK end
+  if length > limit then redis.call('LTRIM', KEYS[k], -keep, -1) end
   wrote(s, k, length == #values)
 end
 
