@@ -2,6 +2,7 @@
 // longer than REDIS_COMMAND_TIMEOUT_MS and a write is never silently re-sent (docs/decisions/0002).
 import { Redis, Cluster, type RedisOptions, type ClusterOptions } from 'ioredis'
 import type { RedisConfig } from '../config.js'
+import { coalesceWrites } from './coalesced-writes.js'
 
 export type RedisClient = Redis | Cluster
 
@@ -32,6 +33,12 @@ export function connectionOptions (config: RedisConfig): RedisOptions {
 }
 
 export function createRedisClient (config: RedisConfig, url?: string): RedisClient {
+  const client = newClient(config, url)
+  coalesceWrites(client)
+  return client
+}
+
+function newClient (config: RedisConfig, url?: string): RedisClient {
   const options = connectionOptions(config)
   switch (config.mode) {
     case 'cluster': {

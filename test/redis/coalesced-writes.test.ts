@@ -1,0 +1,52 @@
+// Coalesced writes: the commands of one turn of the event loop leave in one socket write, and each is
+// answered as if sent alone; commands of later turns are not held back.
+import t from 'tap'
+import type { Socket } from 'node:net'
+import { Redis } from 'ioredis'
+import { createRedisClient } from '../../src/redis/client.js'
+import { loadConfig } from '../../src/config.js'
+import { testRedis } from '../helper.js'
+
+/** Counts the writes that reach the socket's handle (one per syscall: write or writev). */
+function countWrites (client: Redis): () => number {
+  type Handler = (...args: unknown[]) => unknown
+  const socket = (client as unknown as { stream: Socket & { _write: Handler, _writev: Handler } }).stream
+  let writes = 0
+  const write = socket._write
+  const writev = socket._writev
+  socket._write = function (...args: unknown[]) { writes++; return write.apply(this, args) }
+  socket._writev = function (...args: unknown[]) { writes++; return writev.apply(this, args) }
+  return () => writes
+}
+
+t.test('100 commands of one turn leave in one write, each with its own answer', async (t) => {
+  const { url } = await testRedis()
+  const client = createRedisClient(loadConfig({ REDIS_URL: url }).redis) as Redis
+  t.teardown(() => client.disconnect())
+  await client.connect()
+  const writes = countWrites(client)
+  const replies = await Promise.all(Array.from({ length: 100 }, async (_, i) => await client.echo(`m${i}`)))
+  t.same(replies, Array.from({ length: 100 }, (_, i) => `m${i}`))
+  t.equal(writes(), 1, 'one write for the turn')
+})
+
+t.test('a command of a later turn is sent in its own turn, not held back', async (t) => {
+  const { url } = await testRedis()
+  const client = createRedisClient(loadConfig({ REDIS_URL: url }).redis) as Redis
+  t.teardown(() => client.disconnect())
+  await client.connect()
+  const writes = countWrites(client)
+  for (let i = 0; i < 5; i++) t.equal(await client.echo(`turn${i}`), `turn${i}`)
+  t.equal(writes(), 5, 'one write per turn')
+})
+
+t.test('without coalescing (a plain ioredis client) the same 100 commands take many writes', async (t) => {
+  // The control: what the socket does without coalescing, so the first test can tell the difference.
+  const { url } = await testRedis()
+  const client = new Redis(url, { lazyConnect: true })
+  t.teardown(() => client.disconnect())
+  await client.connect()
+  const writes = countWrites(client)
+  await Promise.all(Array.from({ length: 100 }, async (_, i) => await client.echo(`m${i}`)))
+  t.ok(writes() > 1, `${writes()} writes`)
+})
