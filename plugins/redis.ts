@@ -1,9 +1,10 @@
 // Owns the Redis connection: connects and pings before the app reports ready, keeps the connection
 // gauge current, and quits on close. Decorates `redis` (the store every repository uses).
 import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
 import { createRedisClient, topologyOf, type RedisClient } from '../src/redis/client.js'
 import { createKeys } from '../src/redis/keys.js'
-import { RedisStore } from '../src/redis/store.js'
+import { RedisStore, type RedisObserver } from '../src/redis/store.js'
 import { withDeadline } from '../src/deadline.js'
 
 declare module 'fastify' {
@@ -24,10 +25,19 @@ async function connectAndPing (client: RedisClient, timeoutMs: number): Promise<
   })(), 'connect and PING')
 }
 
+/** Every Redis operation is measured for metrics, and traced when tracing is on; when it is off, metrics alone. */
+function redisObserver ({ metrics, tracing }: FastifyInstance): RedisObserver {
+  if (tracing === null) return metrics.observeRedis
+  return (operation, seconds, failed) => {
+    metrics.observeRedis(operation, seconds, failed)
+    tracing.observeRedis(operation, seconds, failed)
+  }
+}
+
 export default fp<RedisPluginOptions>(async function redis (fastify, options) {
   const { config } = fastify
   const client = options.client ?? createRedisClient(config.redis)
-  const store = new RedisStore(client, createKeys(config.keys), fastify.metrics.observeRedis)
+  const store = new RedisStore(client, createKeys(config.keys), redisObserver(fastify))
   fastify.decorate('redis', store)
 
   client.on('ready', () => fastify.metrics.redisConnectionUp.set(1))
@@ -46,4 +56,4 @@ export default fp<RedisPluginOptions>(async function redis (fastify, options) {
     throw new Error(`cannot reach Redis (${topologyOf(client)}): ${(err as Error).message}`)
   }
   fastify.metrics.redisConnectionUp.set(1)
-}, { name: 'redis', dependencies: ['config', 'metrics'] })
+}, { name: 'redis', dependencies: ['config', 'metrics', 'tracing'] })

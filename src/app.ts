@@ -1,11 +1,13 @@
 // buildApp(config): the Fastify instance with the TypeBox provider; plugins, then routes, in a visible order.
 import Fastify, { LogController, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { SpanExporter } from '@opentelemetry/sdk-trace'
 import type { Config } from './config.js'
 import { lazyChildLoggerFactory } from './lazy-logger.js'
 import { buildSerializer } from './serializer-compiler.js'
 import type { RedisClient } from './redis/client.js'
 import configPlugin from '../plugins/config.js'
+import tracing from '../plugins/tracing.js'
 import validation from '../plugins/validation.js'
 import errors, { clientErrorHandler, frameworkErrorHandler } from '../plugins/errors.js'
 import requestContext, { requestIdFor } from '../plugins/request-context.js'
@@ -48,6 +50,8 @@ export interface BuildOptions {
   logStream?: NodeJS.WritableStream
   /** More routes inside the /v1 scope, passing every /v1 hook (tests). */
   apiRoutes?: FastifyPluginAsync
+  /** Trace into this exporter, whatever the config says (tests read spans from memory). */
+  traceExporter?: SpanExporter
 }
 
 /** Log redaction: credentials and message content never reach the log (contract §12). */
@@ -91,6 +95,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
 
   // Plugins that apply everywhere, each wrapped with fastify-plugin.
   await app.register(configPlugin, { config })
+  // First after the config: its hooks (when tracing is on) must run before every other.
+  await app.register(tracing, { exporter: options.traceExporter })
   await app.register(validation)
   await app.register(errors)
   await app.register(requestContext)

@@ -21,6 +21,19 @@ export interface RedisConfig {
   dataDir: string
 }
 
+/** The OTEL_TRACES_SAMPLER values of the OpenTelemetry specification that need no remote service. */
+export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const
+export type TraceSampler = typeof TRACE_SAMPLERS[number]
+
+export interface TracingConfig {
+  /** Where spans go (OTLP over HTTP, protobuf); undefined: tracing off, nothing of OpenTelemetry loaded. */
+  tracesUrl?: string
+  serviceName: string
+  sampler: TraceSampler
+  /** The ratio of the traceidratio samplers, 0–1. */
+  samplerRatio: number
+}
+
 export interface Config {
   nodeEnv: string
   port: number
@@ -60,6 +73,8 @@ export interface Config {
   events: { maxStreams: number, sweepIntervalMs: number }
   /** The in-process read cache of sessions (docs/decisions/0714): off, or an LRU of `maxEntries`, each served for at most `ttlMs`. */
   cache: { mode: 'off' | 'lru', maxEntries: number, ttlMs: number }
+  /** OpenTelemetry tracing (docs/decisions/0503), from the standard OTEL_* variables. */
+  tracing: TracingConfig
 }
 
 export class ConfigError extends Error {
@@ -173,6 +188,33 @@ function corsOrigins (env: Env, nodeEnv: string): string[] | '*' {
   }))]
 }
 
+/** A number from 0 to 1, written as a decimal (`0.25`, `1`). */
+function fraction (env: Env, name: string, fallback: number): number {
+  const value = raw(env, name)
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!/^\d*\.?\d+$/.test(value) || n > 1) throw new ConfigError(name, `must be a number from 0 to 1, got "${value}"`)
+  return n
+}
+
+/** An http:// or https:// URL (the value is not echoed: it may carry credentials). */
+function httpUrl (env: Env, name: string): string | undefined {
+  const value = raw(env, name)
+  if (value === undefined) return undefined
+  let url: URL
+  try { url = new URL(value) } catch { throw new ConfigError(name, 'is not a valid URL') }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(name, 'must start with http:// or https://')
+  return value
+}
+
+/** The OTLP traces URL, by the specification's rule: the signal's own endpoint as it is, else the base endpoint + /v1/traces. */
+function tracesUrl (env: Env): string | undefined {
+  const signal = httpUrl(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT')
+  const base = httpUrl(env, 'OTEL_EXPORTER_OTLP_ENDPOINT')
+  if (bool(env, 'OTEL_SDK_DISABLED', false)) return undefined
+  return signal ?? (base === undefined ? undefined : `${base.replace(/\/+$/, '')}/v1/traces`)
+}
+
 function redisUrl (env: Env): string | undefined {
   const value = raw(env, 'REDIS_URL')
   if (value === undefined) return undefined
@@ -265,6 +307,12 @@ export function loadConfig (env: Env): Config {
       mode: oneOf(env, 'CACHE_MODE', 'off', ['off', 'lru'] as const),
       maxEntries: int(env, 'CACHE_MAX_ENTRIES', 10_000, 1, 10_000_000),
       ttlMs: int(env, 'CACHE_TTL_MS', 60_000, 100, 86_400_000)
+    },
+    tracing: {
+      tracesUrl: tracesUrl(env),
+      serviceName: raw(env, 'OTEL_SERVICE_NAME') ?? 'sessiond',
+      sampler: oneOf(env, 'OTEL_TRACES_SAMPLER', 'parentbased_always_on', TRACE_SAMPLERS),
+      samplerRatio: fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1)
     }
   }
   // Node's own rule (http.createServer throws otherwise): the headers are part of the request.

@@ -276,3 +276,28 @@ t.test('open development mode defaults RATE_LIMIT_MAX to 6000; with credentials 
   t.equal(loadConfig({ RATE_LIMIT_MAX: '50' }).rateLimit.max, 50, 'an explicit value always wins, open or not')
   t.equal(loadConfig({ RATE_LIMIT_MAX: ' ' }).rateLimit.max, 6000, 'blank is unset')
 })
+
+t.test('tracing is off unless an OTLP endpoint is set; the OTEL_* variables follow the OpenTelemetry specification', async (t) => {
+  t.same(loadConfig({}).tracing, { tracesUrl: undefined, serviceName: 'sessiond', sampler: 'parentbased_always_on', samplerRatio: 1 }, 'off by default')
+  const on = (env: Record<string, string>): string | undefined => loadConfig(env).tracing.tracesUrl
+  t.equal(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }), 'http://collector:4318/v1/traces', 'the base endpoint gets the traces path')
+  t.equal(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otlp.example.com/otlp/' }), 'https://otlp.example.com/otlp/v1/traces', 'under its own path, one slash')
+  t.equal(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://traces:9999/custom' }),
+    'http://traces:9999/custom', 'the traces endpoint is used as it is, and wins')
+  t.equal(on({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SDK_DISABLED: 'true' }), undefined, 'OTEL_SDK_DISABLED turns it off')
+  t.equal(on({ OTEL_EXPORTER_OTLP_ENDPOINT: ' ' }), undefined, 'blank is unset (the ConfigMap ships it empty)')
+  t.match(loadConfig({ OTEL_SERVICE_NAME: 'sessiond-eu', OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0.25' }).tracing,
+    { serviceName: 'sessiond-eu', sampler: 'parentbased_traceidratio', samplerRatio: 0.25 })
+  t.equal(loadConfig({ OTEL_TRACES_SAMPLER_ARG: '0' }).tracing.samplerRatio, 0)
+
+  for (const [env, variable] of [
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc://collector:4317' }, 'OTEL_EXPORTER_OTLP_ENDPOINT'],
+    [{ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'not a url' }, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'],
+    [{ OTEL_SDK_DISABLED: 'maybe' }, 'OTEL_SDK_DISABLED'],
+    [{ OTEL_TRACES_SAMPLER: 'jaeger_remote' }, 'OTEL_TRACES_SAMPLER'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '1.5' }, 'OTEL_TRACES_SAMPLER_ARG'],
+    [{ OTEL_TRACES_SAMPLER_ARG: '-0.1' }, 'OTEL_TRACES_SAMPLER_ARG'],
+    [{ OTEL_TRACES_SAMPLER_ARG: 'half' }, 'OTEL_TRACES_SAMPLER_ARG']
+  ] as Array<[Record<string, string>, string]>) assertRefused(t, env, variable)
+})

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import { readFileSync } from 'node:fs'
 import configPlugin from '../../plugins/config.js'
 import metrics from '../../plugins/metrics.js'
+import tracing from '../../plugins/tracing.js'
 import redis from '../../plugins/redis.js'
 import health from '../../plugins/health.js'
 import { loadConfig } from '../../src/config.js'
@@ -16,6 +17,7 @@ async function bareApp (t: Tap, url: string): Promise<{ app: FastifyInstance }> 
   const app = Fastify()
   await app.register(configPlugin, { config: loadConfig({ REDIS_URL: url, REDIS_COMMAND_TIMEOUT_MS: '1000' }) })
   await app.register(metrics)
+  await app.register(tracing)
   await app.register(redis)
   await app.register(health)
   await app.ready()

@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { Redis } from 'ioredis'
 import configPlugin from '../../plugins/config.js'
 import metrics from '../../plugins/metrics.js'
+import tracing from '../../plugins/tracing.js'
 import redis, { type RedisPluginOptions } from '../../plugins/redis.js'
 import { loadConfig } from '../../src/config.js'
 import { createRedisClient } from '../../src/redis/client.js'
@@ -16,6 +17,7 @@ async function bareApp (t: Tap, env: Record<string, string>, options: RedisPlugi
   const app = Fastify()
   await app.register(configPlugin, { config: loadConfig({ LOG_LEVEL: 'silent', ...env }) })
   await app.register(metrics)
+  await app.register(tracing)
   // Not awaited: a failure to reach Redis surfaces from app.ready(), as it does when the app boots.
   void app.register(redis, options)
   t.teardown(async () => { await app.close().catch(() => {}) }) // an app that failed to boot rejects close() too
