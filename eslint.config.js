@@ -28,6 +28,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: ['./*', '../plugins/*', '../routes/*', 'ioredis'] }] }
   },
   {
+    // The command line talks to Redis through the repositories, never through the HTTP app.
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['fastify*', '@fastify/*', '**/plugins/*', '**/routes/*', '**/app.js'] }] }
+  },
+  {
     files: ['routes/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['ioredis', '../src/redis/*', '../src/repositories/*', '../plugins/*'] }] }
   }

@@ -1,5 +1,5 @@
 // The repositories routes reach data through (src/repositories/index.ts). Routes never see ioredis.
-// Work batched in the background (audit entries, rate-limit counts) is flushed when the app closes.
+// Work batched in the background (audit entries, rate-limit counts, daily stats) is flushed when the app closes.
 import fp from 'fastify-plugin'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
 
@@ -12,7 +12,8 @@ export default fp(async function repositories (fastify) {
   const repos = createRepositories(fastify.redis, fastify.config, {
     auditFailed: (err, dropped) => log.error({ err: { message: err.message }, dropped }, 'could not append audit entries; keeping them for the next attempt'),
     rateLimiterFailed: (err) => log.warn({ err: { message: err.message } }, 'rate limiter cannot reach Redis: limiting each instance on its own counts'),
-    rateLimiterRecovered: () => log.info('rate limiter reaches Redis again')
+    rateLimiterRecovered: () => log.info('rate limiter reaches Redis again'),
+    statsFailed: (err) => log.warn({ err: { message: err.message } }, 'could not add to the daily stats; keeping the counts for the next attempt')
   })
   fastify.decorate('repos', repos)
   fastify.addHook('onClose', async () => {

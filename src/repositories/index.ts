@@ -15,6 +15,13 @@ import { AuditLog } from './audit-log.js'
 import { RateLimiter } from './rate-limiter.js'
 import { IdempotencyStore } from './idempotency-store.js'
 import { EventLog } from './event-log.js'
+import { StatsRecorder } from './stats-recorder.js'
+import { LiveCounts } from './live-counts.js'
+import { StatsRepository } from './stats-repository.js'
+import { RedisDiagnostics } from './redis-diagnostics.js'
+import { SessionExporter } from './session-export.js'
+import { SessionImporter } from './session-import.js'
+import { SessionMigrator } from './session-migrator.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -29,25 +36,34 @@ export interface Repositories {
   events: EventLog
   audit: AuditLog
   rateLimiter: RateLimiter
+  /** Counts created, finalized, expired and deleted sessions per day, in batches (the expiry sweep records its own). */
+  statsRecorder: StatsRecorder
+  stats: StatsRepository
+  diagnostics: RedisDiagnostics
+  exporter: SessionExporter
+  importer: SessionImporter
+  migrator: SessionMigrator
 }
 
-/** What the background writers (audit, rate limits) report; the defaults stay silent. */
+/** What the background writers (audit, rate limits, stats) report; the defaults stay silent. */
 export interface RepositoryEvents {
   auditFailed?: (err: Error, dropped: number) => void
   rateLimiterFailed?: (err: Error) => void
   rateLimiterRecovered?: () => void
+  statsFailed?: (err: Error) => void
 }
 
-export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds'>
+export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds' | 'keys'>
 
 export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}): Repositories {
   const userIndex = new UserIndex(store)
-  const sessions = new SessionRepository(store, config.sessions, userIndex)
+  const statsRecorder = new StatsRecorder(store, { onError: events.statsFailed })
+  const sessions = new SessionRepository(store, config.sessions, userIndex, statsRecorder)
   return {
     sessions,
     users: new UserRepository(store, sessions, userIndex),
     steps: new StepRepository(store),
-    finalize: new FinalizeRepository(store, config.sessions, userIndex),
+    finalize: new FinalizeRepository(store, config.sessions, userIndex, statsRecorder),
     narrative: new NarrativeRepository(store, config.sessions),
     scenes: new SceneRepository(store),
     messages: new MessageRepository(store, config.sessions),
@@ -55,7 +71,13 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     idempotency: new IdempotencyStore(store),
     events: new EventLog(store),
     audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed }),
-    rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered })
+    rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered }),
+    statsRecorder,
+    stats: new StatsRepository(store, statsRecorder, new LiveCounts(store)),
+    diagnostics: new RedisDiagnostics(store),
+    exporter: new SessionExporter(store, config.keys),
+    importer: new SessionImporter(store, userIndex),
+    migrator: new SessionMigrator(store)
   }
 }
 
@@ -63,4 +85,5 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
 export async function closeRepositories (repos: Repositories): Promise<void> {
   await repos.rateLimiter.close()
   await repos.audit.close()
+  await repos.statsRecorder.close()
 }

@@ -14,6 +14,7 @@ import { changeEvent } from '../domain/events.js'
 import { AppError, versionConflict } from '../errors.js'
 import { retryStale } from './stale.js'
 import type { UserIndex } from './user-index.js'
+import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
 
 export interface CreatedSession { session: Session, created: boolean }
@@ -25,7 +26,8 @@ export class SessionRepository {
   constructor (
     private readonly store: RedisStore,
     private readonly settings: Config['sessions'],
-    private readonly userIndex: UserIndex
+    private readonly userIndex: UserIndex,
+    private readonly stats: Pick<StatsRecorder, 'record'>
   ) {}
 
   /** Creates a session with the given id (idempotent by id) and files it under its user. */
@@ -49,6 +51,7 @@ export class SessionRepository {
       schemaVersion: SESSION_SCHEMA_VERSION,
       created: changeEvent('session.created', { kind })
     })
+    if (created) this.stats.record('created')
     return { session: sessionFromRecord(record), created }
   }
 
@@ -102,6 +105,7 @@ export class SessionRepository {
   /** Deletes the session and everything under it, and removes it from its user's index. */
   async delete (id: string, access: Access, ifMatch = ''): Promise<void> {
     const { userId } = await this.store.scripts.deleteSession(id, { owner: ownerArg(access), ifMatch })
+    this.stats.record('deleted')
     await this.userIndex.remove(userId, [id])
   }
 }
