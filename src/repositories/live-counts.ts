@@ -16,6 +16,8 @@ export interface LiveTotals {
 }
 
 const SLOTS_PER_CALL = 1024
+/** Slots read per pipeline on a Cluster: short pipelines, so that no reply waits behind thousands (REDIS_COMMAND_TIMEOUT_MS). */
+const SLOTS_PER_PIPELINE = 256
 
 export class LiveCounts {
   private cached: LiveTotals | undefined
@@ -63,7 +65,10 @@ export class LiveCounts {
     return totals
   }
 
-  /** One pipeline of HGETALLs per master, each for the slots it serves (a slot that moved meanwhile is read alone). */
+  /**
+   * Pipelines of HGETALLs, each to the master that serves its slots, one master's after the other's
+   * in parallel (a slot that moved meanwhile is read alone).
+   */
   private async readCluster (cluster: Cluster): Promise<Record<string, number>> {
     const { keys } = this.store
     const byNode = new Map<string, number[]>()
@@ -75,13 +80,16 @@ export class LiveCounts {
       else slots.push(slot)
     }
     const totals: Record<string, number> = {}
-    await Promise.all([...byNode.values()].map(async (slots) => {
-      const replies = await this.store.call('sumLiveCounts', async (c) =>
-        await (c as Cluster).pipeline(slots.map((slot) => ['hgetall', keys.liveCounts(slot)])).exec()) ?? []
-      await Promise.all(replies.map(async ([err, value], i) => {
-        const hash = err === null ? value as Record<string, string> : await this.store.call('sumLiveCounts', async (c) => await c.hgetall(keys.liveCounts(slots[i]!)))
-        add(totals, Object.fromEntries(Object.entries(hash).map(([field, count]) => [field, Number(count)])))
-      }))
+    await Promise.all([...byNode.values()].map(async (served) => {
+      for (let first = 0; first < served.length; first += SLOTS_PER_PIPELINE) {
+        const slots = served.slice(first, first + SLOTS_PER_PIPELINE)
+        const replies = await this.store.call('sumLiveCounts', async (c) =>
+          await (c as Cluster).pipeline(slots.map((slot) => ['hgetall', keys.liveCounts(slot)])).exec()) ?? []
+        await Promise.all(replies.map(async ([err, value], i) => {
+          const hash = err === null ? value as Record<string, string> : await this.store.call('sumLiveCounts', async (c) => await c.hgetall(keys.liveCounts(slots[i]!)))
+          add(totals, Object.fromEntries(Object.entries(hash).map(([field, count]) => [field, Number(count)])))
+        }))
+      }
     }))
     return totals
   }

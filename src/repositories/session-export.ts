@@ -77,19 +77,27 @@ export class SessionExporter {
     yield endLine(sessions)
   }
 
-  /** The backup as a byte stream with backpressure (for a response body, a file or stdout). */
+  /**
+   * The backup as a byte stream with backpressure (for a response body, a file or stdout). Lines are
+   * encoded into chunks as they come, so that each line's string dies young (a string kept until its
+   * chunk fills would outlive a few scavenges and swell the old generation with garbage).
+   */
   stream (options: ExportOptions = {}): Readable {
     const lines = this.lines(options)
-    async function * chunks (): AsyncGenerator<string> {
-      let pending = ''
+    async function * chunks (): AsyncGenerator<Buffer> {
+      let chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+      let used = 0
       for await (const line of lines) {
-        pending += line
-        if (pending.length >= CHUNK_BYTES) {
-          yield pending
-          pending = ''
+        const bytes = Buffer.byteLength(line)
+        if (used > 0 && used + bytes > CHUNK_BYTES) {
+          yield chunk.subarray(0, used)
+          chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+          used = 0
         }
+        if (bytes > CHUNK_BYTES) yield Buffer.from(line)
+        else used += chunk.write(line, used)
       }
-      if (pending !== '') yield pending
+      if (used > 0) yield chunk.subarray(0, used)
     }
     return Readable.from(chunks(), { objectMode: false })
   }
