@@ -5,15 +5,13 @@
 // better moved with `npx sessiond export|import`, which no request timeout bounds (docs/decisions/0801).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { JsonResponse } from '../schemas/common.js'
-import { ExportLine, ImportResult } from '../schemas/admin.js'
+import { BACKUP_LIMITS, ExportLine, ImportResult } from '../schemas/admin.js'
 import { principalLabel } from '../src/domain/principal.js'
 import { utcDate } from '../src/domain/time.js'
 import { ndjsonLines } from '../src/ndjson-lines.js'
 import { AppError, problems } from '../src/errors.js'
 
 const NDJSON = 'application/x-ndjson'
-/** One session line may be at most this long (1000 messages of 32 KiB and more fit). */
-const MAX_LINE_BYTES = 256 * 1_048_576
 
 const ndjsonDescription = 'Newline-delimited JSON: a header line, one line per session, then `{"end":true,"sessions":N}` (or `{"error":{…}}` when the export failed midway)'
 
@@ -82,7 +80,7 @@ const backup: FastifyPluginAsyncTypebox = async (fastify) => {
     // Read through an iterator that leaves the socket open when the import stops early, so the answer
     // (413, 503) still reaches the client; that connection then closes.
     const body = request.raw.iterator({ destroyOnReturn: false })
-    const lines = ndjsonLines(body, { maxBytes: config.importMaxBytes, maxLineBytes: Math.min(MAX_LINE_BYTES, config.importMaxBytes) })
+    const lines = ndjsonLines(body, { maxBytes: config.importMaxBytes, maxLineBytes: Math.min(BACKUP_LIMITS.lineBytes, config.importMaxBytes) })
     try {
       return await repos.importer.importLines(lines, {
         onWriteError: (line, err) => request.log.error({ err: { message: err.message }, line }, 'import could not write a session')

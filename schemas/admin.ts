@@ -101,33 +101,55 @@ export type Stats = Static<typeof Stats>
 
 // ---- GET /v1/admin/export, POST /v1/admin/import ----
 
+/**
+ * The bounds of a session line, documented here and enforced by the import (src/domain/backup.ts):
+ * list lengths are what the service keeps, element lengths what its limits allow once stored as JSON.
+ */
+export const BACKUP_LIMITS = {
+  /** One line of a backup, in bytes: whatever else holds, no line is longer. */
+  lineBytes: 256 * 1_048_576,
+  /** The session hash, serialized (16 KiB of metadata escaped, 32 goals, the rest small). */
+  sessionBytes: 65_536,
+  steps: { items: 100, chars: 65_600 },
+  history: { items: 1000, chars: 32_768 },
+  /** MAX_MESSAGES_PER_SESSION is at most 100 000; a message holds 32 768 characters of content and 16 KiB of metadata. */
+  messages: { items: 100_000, chars: 131_072 },
+  events: { items: 1000, chars: 65_536 }
+} as const
+
+const LINE_BYTES = BACKUP_LIMITS.lineBytes
+
 export const ExportHeaderLine = Type.Object({
   format: Type.Literal('sessiond-export'),
   format_version: Type.Literal(1),
   exported_at: Timestamp,
-  source: Type.Object({ key_system: Type.String(), key_env: Type.String() }, { additionalProperties: false })
+  source: Type.Object({ key_system: Type.String({ maxLength: 32 }), key_env: Type.String({ maxLength: 32 }) }, { additionalProperties: false })
 }, { additionalProperties: false, description: 'The first line' })
 
-const Strings = (description: string) => Type.Array(Type.String(), { description })
-const StringMap = (description: string) => Type.Record(Type.String(), Type.String(), { description })
+const Strings = (limits: { items: number, chars: number }, description: string) =>
+  Type.Array(Type.String({ maxLength: limits.chars }), { maxItems: limits.items, description })
+const StringMap = (maxBytes: number, description: string) =>
+  Type.Unsafe<Record<string, string>>({ type: 'object', additionalProperties: { type: 'string' }, 'x-max-bytes': maxBytes, description })
 
 export const ExportSessionLine = Type.Object({
-  session: StringMap('The session hash as stored: every field a string, times in ms since the epoch'),
+  session: StringMap(BACKUP_LIMITS.sessionBytes, 'The session hash as stored: every field a string, times in ms since the epoch'),
   ttl_ms: Type.Integer({ minimum: 0, description: 'Remaining time until expires_at at export (the import keeps the absolute expires_at)' }),
-  steps: Strings('Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved'),
-  narrative: StringMap('Context type → stored context JSON with its own expires_at'),
-  narrative_ttl_ms: Type.Record(Type.String(), Type.Integer({ minimum: 0 }), { description: 'Remaining time of each context at export' }),
-  scenes: Strings('Scene history entries (JSON), oldest first'),
-  choices: Strings('Choice history entries (JSON), oldest first'),
-  messages: Strings('Messages (JSON), oldest first; seqs end at session.message_seq'),
-  events: Strings('The event log, oldest first: "[version, at_ms, code, …values]"'),
-  finalized: Nullable(Type.String({ description: 'The stored Finalized result (JSON)' })),
-  idempotency: StringMap('Idempotency-Key records of requests under the session')
+  steps: Strings(BACKUP_LIMITS.steps, 'Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved'),
+  narrative: StringMap(LINE_BYTES, 'Context type → stored context JSON with its own expiry'),
+  narrative_ttl_ms: Type.Unsafe<Record<string, number>>({
+    type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, 'x-max-bytes': LINE_BYTES, description: 'Remaining time of each context at export'
+  }),
+  scenes: Strings(BACKUP_LIMITS.history, 'Scene history entries (JSON), oldest first'),
+  choices: Strings(BACKUP_LIMITS.history, 'Choice history entries (JSON), oldest first'),
+  messages: Strings(BACKUP_LIMITS.messages, 'Messages (JSON), oldest first; seqs end at session.message_seq'),
+  events: Strings(BACKUP_LIMITS.events, 'The event log, oldest first: "[version, at_ms, code, …values]"'),
+  finalized: Nullable(Type.String({ maxLength: LINE_BYTES, description: 'The stored Finalized result (JSON)' })),
+  idempotency: StringMap(LINE_BYTES, 'Idempotency-Key records of requests under the session')
 }, { additionalProperties: false, description: 'One line per session with everything under it' })
 
 export const ExportEndLine = Type.Object({ end: Type.Literal(true), sessions: Count }, { additionalProperties: false, description: 'The last line of a complete export' })
 export const ExportErrorLine = Type.Object({
-  error: Type.Object({ code: Type.String(), detail: Type.String() }, { additionalProperties: false })
+  error: Type.Object({ code: Type.String({ maxLength: 64 }), detail: Type.String({ maxLength: 1024 }) }, { additionalProperties: false })
 }, { additionalProperties: false, description: 'The last line of an export that failed midway, instead of the end line' })
 
 export const ExportLine = Type.Union([ExportHeaderLine, ExportSessionLine, ExportEndLine, ExportErrorLine], {

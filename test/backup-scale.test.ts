@@ -76,6 +76,28 @@ t.test(`an export of ${SESSIONS} sessions keeps the service's memory flat and re
   t.same(JSON.parse(result.last), { end: true, sessions: SESSIONS })
   t.ok(result.readInLastSecond >= 0 && result.readInLastSecond < 20, `in the last second of the reader's 3 s pause the service read ${result.readInLastSecond} sessions`)
   t.ok(growth < 50, `the service's RSS grew ${growth.toFixed(1)} MB above idle (${(idle / MB).toFixed(0)} MB) during the export`)
+
+  // A reader that goes away: the service stops reading Redis at once.
+  await new Promise<void>((resolve, reject) => {
+    const req = request({ port, path: '/v1/admin/export' }, (response) => {
+      let bytes = 0
+      response.on('data', (chunk: Buffer) => {
+        bytes += chunk.length
+        if (bytes > 2 * MB) req.destroy()
+      })
+      response.on('error', () => {})
+      response.on('close', () => resolve())
+    })
+    req.on('error', () => {})
+    req.on('close', () => resolve())
+    req.end()
+    setTimeout(() => reject(new Error('the aborted export did not end')), 30_000).unref()
+  })
+  await sleep(500)
+  const afterAbort = await reads()
+  await sleep(1000)
+  t.ok((await reads()) - afterAbort < 20, 'after the reader went away the service stopped reading Redis')
+
   t.comment(`export: ${SESSIONS} sessions, ${(result.bytes / MB).toFixed(1)} MB in ${seconds.toFixed(1)} s (not counting the 3 s pause), ` +
     `${Math.round(SESSIONS / seconds)} sessions/s, ${(result.bytes / MB / seconds).toFixed(1)} MB/s; service RSS ${(idle / MB).toFixed(0)} MB idle, +${growth.toFixed(1)} MB at the peak`)
 })

@@ -3465,7 +3465,7 @@ export interface operations {
                         ttl_ms: number;
                         /** @description Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved */
                         steps: string[];
-                        /** @description Context type → stored context JSON with its own expires_at */
+                        /** @description Context type → stored context JSON with its own expiry */
                         narrative: {
                             [key: string]: string;
                         };
@@ -3538,7 +3538,7 @@ export interface operations {
                     ttl_ms: number;
                     /** @description Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved */
                     steps: string[];
-                    /** @description Context type → stored context JSON with its own expires_at */
+                    /** @description Context type → stored context JSON with its own expiry */
                     narrative: {
                         [key: string]: string;
                     };

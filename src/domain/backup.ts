@@ -4,6 +4,7 @@
 // count. Pure: builds lines, and checks a session line completely before anything of it is written.
 import { SESSION_KINDS, SESSION_STATES, SAFETY_LEVELS } from '../../schemas/session.js'
 import { ID_PATTERN, USER_ID_PATTERN } from '../../schemas/common.js'
+import { BACKUP_LIMITS } from '../../schemas/admin.js'
 import type { SessionRecord } from './session-record.js'
 import { EVENT_CODES } from './events.js'
 import { isoFromMs } from './time.js'
@@ -158,10 +159,13 @@ function parseJsonAt (text: string, where: string): unknown {
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value)
 const isInteger = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
 
-function strings (value: unknown, where: string): string[] {
+function strings (value: unknown, where: string, limits: { items: number, chars: number }): string[] {
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) {
     throw new BackupLineError('invalid_session', `${where} must be an array of strings`)
   }
+  if (value.length > limits.items) throw new BackupLineError('invalid_session', `${where} has more than ${limits.items} entries`)
+  const long = value.findIndex((item: string) => item.length > limits.chars)
+  if (long !== -1) throw new BackupLineError('invalid_session', `${where}[${long}] is longer than ${limits.chars} characters`)
   return value as string[]
 }
 
@@ -178,6 +182,7 @@ function stringMap (value: unknown, where: string, key: RegExp): Record<string, 
 
 function sessionRecord (value: unknown): SessionRecord {
   if (!isRecord(value)) throw new BackupLineError('invalid_session', 'session must be an object of strings')
+  if (JSON.stringify(value).length > BACKUP_LIMITS.sessionBytes) throw new BackupLineError('invalid_session', `session is larger than ${BACKUP_LIMITS.sessionBytes} bytes`)
   const record: SessionRecord = {}
   for (const [field, item] of Object.entries(value)) {
     const check = SESSION_FIELDS[field]
@@ -193,7 +198,7 @@ function sessionRecord (value: unknown): SessionRecord {
 
 /** A history (scenes, choices): JSON objects with an id and increasing indexes. */
 function history (value: unknown, where: string): string[] {
-  const entries = strings(value, where)
+  const entries = strings(value, where, BACKUP_LIMITS.history)
   let previous = -1
   entries.forEach((raw, i) => {
     const entry = parseJsonAt(raw, `${where}[${i}]`)
@@ -222,7 +227,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
   const session = sessionRecord(line.session)
   const total = Number(session.total_steps)
 
-  const steps = strings(line.steps ?? [], 'steps')
+  const steps = strings(line.steps ?? [], 'steps', BACKUP_LIMITS.steps)
   if (steps.length > total) throw new BackupLineError('invalid_session', `steps has ${steps.length} entries for ${total} total_steps`)
   steps.forEach((stored, i) => {
     if (stored === '') return
@@ -243,7 +248,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
   const scenes = history(line.scenes ?? [], 'scenes')
   const choices = history(line.choices ?? [], 'choices')
 
-  const messages = strings(line.messages ?? [], 'messages')
+  const messages = strings(line.messages ?? [], 'messages', BACKUP_LIMITS.messages)
   const lastSeq = Number(session.message_seq ?? 0)
   messages.forEach((raw, i) => {
     const message = parseJsonAt(raw, `messages[${i}]`)
@@ -253,7 +258,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
     }
   })
 
-  const events = strings(line.events ?? [], 'events')
+  const events = strings(line.events ?? [], 'events', BACKUP_LIMITS.events)
   events.forEach((raw, i) => {
     const event = parseJsonAt(raw, `events[${i}]`)
     if (!Array.isArray(event) || !isInteger(event[0]) || !isInteger(event[1]) || !EVENT_CODE_VALUES.has(event[2] as number)) {

@@ -6,6 +6,7 @@
 import { Cluster } from 'ioredis'
 import type { RedisStore } from '../redis/store.js'
 import { SESSION_KINDS, SESSION_STATES } from '../../schemas/session.js'
+import { withDeadline } from '../deadline.js'
 
 export interface LiveTotals {
   byKind: Record<string, number>
@@ -34,11 +35,17 @@ export class LiveCounts {
     return await this.refresh()
   }
 
-  /** The last sum at once when there is one (reading a newer one in the background when it is stale). */
-  async latest (): Promise<LiveTotals> {
-    if (this.cached === undefined) return await this.refresh()
-    if (Date.now() - this.cached.atMs >= this.maxAgeMs) void this.refresh().catch(() => {})
-    return this.cached
+  /**
+   * A fresh sum when one comes within `waitMs`, else the last one (the read goes on in the background):
+   * for metric scrapes, which must answer quickly whatever Redis does.
+   */
+  async latest (waitMs = 250): Promise<LiveTotals> {
+    const cached = this.cached
+    if (cached === undefined) return await this.refresh()
+    if (Date.now() - cached.atMs < this.maxAgeMs) return cached
+    const reading = this.refresh()
+    reading.catch(() => {})
+    return await withDeadline(waitMs, reading, 'live counts').catch(() => cached)
   }
 
   private async refresh (): Promise<LiveTotals> {

@@ -26,7 +26,7 @@ export class StatsRepository {
     return liveStats(await this.liveCounts.get())
   }
 
-  /** The last sum at once (a newer one is read in the background when it is stale): for metric scrapes. */
+  /** A fresh sum if it comes quickly, else the last one: for metric scrapes. */
   async liveForMetrics (): Promise<LiveStats> {
     return liveStats(await this.liveCounts.latest())
   }

@@ -7,8 +7,8 @@ import { Transform } from 'node:stream'
 import type { CliContext } from '../context.js'
 import { Progress } from '../progress.js'
 import { ndjsonLines } from '../../ndjson-lines.js'
+import { BACKUP_LIMITS } from '../../../schemas/admin.js'
 
-const MAX_LINE_BYTES = 256 * 1_048_576
 const mib = (bytes: number): string => (bytes / 1_048_576).toFixed(1)
 
 export interface ImportArgs { file: string }
@@ -29,7 +29,7 @@ export async function importCommand (context: CliContext, args: ImportArgs, io: 
     }
   })
   const input = (fromStdin ? io.stdin : createReadStream(args.file)).pipe(counted)
-  const report = await context.repos.importer.importLines(ndjsonLines(input, { maxBytes: Number.POSITIVE_INFINITY, maxLineBytes: MAX_LINE_BYTES }), {
+  const report = await context.repos.importer.importLines(ndjsonLines(input, { maxBytes: Number.POSITIVE_INFINITY, maxLineBytes: BACKUP_LIMITS.lineBytes }), {
     onProgress: (now) => { counts = now },
     onWriteError: (line, err) => io.stderr.write(`sessiond import: line ${line}: ${err.message}\n`)
   })
