@@ -364,7 +364,10 @@ export class Scripts {
     const fields = Object.entries(session)
     args.push(fields.length)
     for (const [field, value] of fields) args.push(field, value)
-    for (const list of [backup.steps, backup.scenes, backup.choices, backup.messages, backup.events]) args.push(list.length, ...list)
+    for (const list of [backup.steps, backup.scenes, backup.choices, backup.messages, backup.events]) {
+      args.push(list.length)
+      for (const element of list) args.push(element) // a loop: a spread of 100 000 messages would overflow the stack
+    }
     for (const hash of [backup.narrative, backup.idempotency]) {
       const entries = Object.entries(hash)
       args.push(entries.length)

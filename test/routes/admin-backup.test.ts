@@ -276,6 +276,39 @@ t.test('only admin keys export and import, and every export is in the audit trai
   t.match(json(imported), { skipped: 1 })
 })
 
+t.test('a large session round-trips: thousands of messages, a full event log, many idempotency records', async (t) => {
+  const test = await buildTestApp(t)
+  const now = Date.now()
+  const id = 'large-session-0001'
+  const messages = Array.from({ length: 2500 }, (_, i) => JSON.stringify({ id: `m${i}`, seq: i + 1, created_at: now, role: 'user', content: `${i} ${'x'.repeat(200)}` }))
+  const events = Array.from({ length: 1000 }, (_, i) => JSON.stringify([i + 1602, now, 10, `m${i + 1500}`, i + 1501, 'user']))
+  const idempotency = Object.fromEntries(Array.from({ length: 1500 }, (_, i) => [`digest${i}`, `${now + 86_400_000}|fp${i}|${i + 2}|{}`]))
+  const line = {
+    session: {
+      id, user_id: 'big', kind: 'chat', state: 'active', version: '2601', created_at: String(now - 1000), updated_at: String(now), expires_at: String(now + 3_600_000),
+      absolute_expires_at: String(now + 86_400_000), ttl_seconds: '3600', total_steps: '23', message_seq: '2500', schema_version: '2', metadata: '{}', therapeutic_goals: '[]'
+    },
+    steps: ['', `${now}|${JSON.stringify({ essay: 'y'.repeat(60_000) })}`],
+    messages,
+    events,
+    idempotency
+  }
+  const body = [JSON.stringify({ format: 'sessiond-export', format_version: 1, exported_at: new Date().toISOString(), source: { key_system: 'x', key_env: 'y' } }), JSON.stringify(line), '{"end":true,"sessions":1}'].join('\n')
+  t.same(json(await importAll(test.app, body)), { imported: 1, skipped: 0, failed: 0, complete: true, errors: [] })
+  t.equal(await test.redis.llen(test.keys.messages(id)), 2500)
+  t.equal(await test.redis.hlen(test.keys.sessionIdempotency(id)), 1500)
+  const page = json(await test.app.inject(`/v1/sessions/${id}/messages?order=desc&limit=2`))
+  t.same(page.messages.map((m: any) => m.seq), [2500, 2499])
+  t.same(json(await test.app.inject(`/v1/sessions/${id}/steps/2`)).data.essay.length, 60_000)
+
+  const exported = linesOf(await exportAll(test.app))[1]
+  t.same(exported.messages, messages)
+  t.same(exported.events, events)
+  t.same(exported.idempotency, idempotency)
+  t.same(exported.steps, line.steps)
+  t.same({ ...exported.session }, { ...line.session }, 'the same session hash')
+})
+
 t.test('an export that fails midway ends with an error line, not the end line', async (t) => {
   const { store, repos } = await buildTestStore(t)
   for (let i = 0; i < 60; i++) await repos.sessions.create({ user_id: `u${i}` })
