@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tap/**', 'coverage/**', 'clients/typescript/schema.d.ts'] },
+  { ignores: ['dist/**', 'node_modules/**', '.tap/**', 'coverage/**', '.scratch/**', 'clients/typescript/schema.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {
@@ -26,6 +26,11 @@ export default tseslint.config(
     // A plugin reaches another only through what it decorates (and `dependencies` by name): never by import.
     files: ['plugins/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ['./*', '../plugins/*', '../routes/*', 'ioredis'] }] }
+  },
+  {
+    // The command line talks to Redis through the repositories, never through the HTTP app.
+    files: ['src/cli/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['fastify*', '@fastify/*', '**/plugins/*', '**/routes/*', '**/app.js'] }] }
   },
   {
     files: ['routes/**/*.ts'],

@@ -1,5 +1,5 @@
 // The repositories routes reach data through (src/repositories/index.ts). Routes never see ioredis.
-// Work batched in the background (audit entries, rate-limit counts) is flushed when the app closes.
+// Work batched in the background (audit entries, rate-limit counts, daily stats) is flushed when the app closes.
 import fp from 'fastify-plugin'
 import { Counter } from 'prom-client'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
@@ -18,6 +18,7 @@ export default fp(async function repositories (fastify) {
     auditFailed: (err, dropped) => log.error({ err: { message: err.message }, dropped }, 'could not append audit entries; keeping them for the next attempt'),
     rateLimiterFailed: (err) => log.warn({ err: { message: err.message } }, 'rate limiter cannot reach Redis: limiting each instance on its own counts'),
     rateLimiterRecovered: () => log.info('rate limiter reaches Redis again'),
+    statsFailed: (err) => log.warn({ err: { message: err.message } }, 'could not add to the daily stats; keeping the counts for the next attempt'),
     cache: {
       hit: () => cacheRequests.inc({ result: 'hit' }),
       miss: () => cacheRequests.inc({ result: 'miss' }),

@@ -26,7 +26,7 @@ export const TAGS = [
   { name: 'messages', description: 'Chat history: append, page through and clear messages, numbered per session.' },
   { name: 'events', description: 'Live session events as Server-Sent Events, resumable by the last event id.' },
   { name: 'users', description: "A user's sessions across the service, erasure of everything of theirs, and progress snapshots." },
-  { name: 'admin', description: 'Operator views: the audit trail and the stream of finalized sessions. Admin API keys only.' },
+  { name: 'admin', description: 'Operator views: Redis diagnostics, session stats, backup and restore, the audit trail and the stream of finalized sessions. Admin API keys only.' },
   { name: 'operations', description: 'Probes and metrics for the platform; no credentials needed.' }
 ]
 

@@ -35,6 +35,7 @@ export const SessionEvent = Type.Object({
   session_id: SessionId,
   version: Type.Integer({ minimum: 1, description: 'The session version after the change (the last version + 1 for session.deleted and session.expired)' }),
   at: Timestamp,
-  data: Type.Union(Object.values(EVENT_PAYLOADS))
+  // Each payload shape once (step.saved and step.deleted share one, as do session.deleted and session.expired).
+  data: Type.Union([...new Map(Object.values(EVENT_PAYLOADS).map((schema) => [JSON.stringify(schema), schema])).values()])
 }, { additionalProperties: false })
 export type SessionEvent = Static<typeof SessionEvent>

@@ -17,6 +17,7 @@ import versionedReplies from '../plugins/versioned-replies.js'
 import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
+import liveSessionsMetric from '../plugins/live-sessions-metric.js'
 import health from '../plugins/health.js'
 import changes from '../plugins/changes.js'
 import expiry from '../plugins/expiry.js'
@@ -40,6 +41,10 @@ import messageRoutes from '../routes/messages.js'
 import userProgressRoutes from '../routes/user-progress.js'
 import eventRoutes from '../routes/events.js'
 import auditRoutes from '../routes/audit.js'
+import resultRoutes from '../routes/result.js'
+import redisHealthRoutes from '../routes/admin-redis.js'
+import statsRoutes from '../routes/admin-stats.js'
+import backupRoutes from '../routes/admin-backup.js'
 
 export interface BuildOptions {
   /** A Redis client to use instead of creating one from config (tests, tools). */
@@ -107,6 +112,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
   await app.register(redis, { client: options.redisClient, connect: options.connectRedis })
   await app.register(changes)
   await app.register(repositories)
+  await app.register(liveSessionsMetric)
   await app.register(health)
   await app.register(expiry)
   await app.register(eventStreams)
@@ -131,6 +137,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(stepRoutes)
     await v1.register(progressRoutes)
     await v1.register(finalizeRoutes)
+    await v1.register(resultRoutes)
     await v1.register(narrativeRoutes)
     await v1.register(sceneRoutes)
     await v1.register(choiceRoutes)
@@ -142,6 +149,9 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
       admin.addHook('onRequest', v1.requireAdmin)
       await admin.register(finalizedRoutes)
       await admin.register(auditRoutes)
+      await admin.register(redisHealthRoutes)
+      await admin.register(statsRoutes)
+      await admin.register(backupRoutes)
     }, { prefix: '/admin' })
   }, { prefix: '/v1' })
 

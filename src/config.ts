@@ -40,6 +40,8 @@ export interface Config {
   host: string
   logLevel: string
   bodyLimitBytes: number
+  /** POST /v1/admin/import reads at most this many bytes (contract §9); `npx sessiond import` has no cap. */
+  importMaxBytes: number
   shutdownGraceMs: number
   redis: RedisConfig
   keys: { system: string, env: string }
@@ -267,6 +269,7 @@ export function loadConfig (env: Env): Config {
     host: raw(env, 'HOST') ?? '0.0.0.0',
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
+    importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 2 ** 40),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     redis: redisConfig(env, nodeEnv),
     keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },

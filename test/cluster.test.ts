@@ -1,36 +1,13 @@
 // Every resource works on a real 3-master Redis Cluster on loopback: keys of one session share a slot,
 // no operation is cross-slot, and every key still has a TTL.
 import t from 'tap'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { join } from 'node:path'
 import { Cluster, Redis } from 'ioredis'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
 import { createKeys } from '../src/redis/keys.js'
-import { freePort, json, sleep, tempDir, type Tap } from './helper.js'
+import { json, sleep } from './helper.js'
 import { openStream } from './sse-client.js'
-
-async function startCluster (t: Tap): Promise<{ ports: number[], stop: () => void }> {
-  const ports = [await freePort(), await freePort(), await freePort()]
-  const children: ChildProcess[] = ports.map((port) => {
-    const dir = tempDir(t, `cluster-${port}`)
-    return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--cluster-enabled', 'yes',
-      '--cluster-config-file', join(dir, 'nodes.conf'), '--dir', dir, '--appendonly', 'no', '--save', ''], { stdio: 'ignore' })
-  })
-  const stop = (): void => { for (const child of children) child.kill('SIGKILL') }
-  for (const port of ports) {
-    for (let i = 0; i < 50 && spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() !== 'PONG'; i++) await sleep(100)
-  }
-  const created = spawnSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-yes'])
-  if (created.status !== 0) { stop(); throw new Error(`cluster create failed: ${created.stderr.toString()}`) }
-  for (let i = 0; i < 100; i++) {
-    const ok = ports.every((p) => spawnSync('redis-cli', ['-p', String(p), 'cluster', 'info']).stdout.toString().includes('cluster_state:ok'))
-    if (ok) return { ports, stop }
-    await sleep(100)
-  }
-  stop()
-  throw new Error('cluster did not reach cluster_state:ok')
-}
+import { startCluster } from './cluster-setup.js'
 
 t.test('the whole API works on a Redis Cluster, one slot per session', async (t) => {
   const cluster = await startCluster(t)

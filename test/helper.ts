@@ -162,11 +162,12 @@ export interface PrivateRedis {
   restart: () => Promise<EmbeddedRedis>
 }
 
-/** A redis-server of the test's own, for tests that pause, stop, kill or restart it. */
-export async function privateRedis (test: Tap, options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+/** A redis-server of the test's own, for tests that pause, stop, kill or restart it (extraArgs: more redis-server settings). */
+export async function privateRedis (test: Tap, options: { appendOnly?: boolean, extraArgs?: string[] } = {}): Promise<PrivateRedis> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-private-'))
   const appendOnly = options.appendOnly ?? false
-  let server = await startEmbeddedRedis({ dataDir, appendOnly })
+  const extraArgs = options.extraArgs ?? []
+  let server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs })
   const port = server.port
   test.teardown(async () => {
     if (isAlive(server.pid)) process.kill(server.pid, 'SIGCONT') // a paused server cannot stop
@@ -177,7 +178,7 @@ export async function privateRedis (test: Tap, options: { appendOnly?: boolean }
     get server () { return server },
     dataDir,
     restart: async () => {
-      server = await startEmbeddedRedis({ dataDir, appendOnly, port })
+      server = await startEmbeddedRedis({ dataDir, appendOnly, port, extraArgs })
       return server
     }
   }

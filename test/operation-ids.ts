@@ -20,6 +20,7 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'DELETE /v1/sessions/{id}/steps/{n}': 'deleteStep',
   'GET /v1/sessions/{id}/progress': 'getProgress',
   'POST /v1/sessions/{id}/finalize': 'finalizeSession',
+  'GET /v1/sessions/{id}/result': 'getSessionResult',
   'PUT /v1/sessions/{id}/narrative/{context_type}': 'saveNarrativeContext',
   'GET /v1/sessions/{id}/narrative/{context_type}': 'getNarrativeContext',
   'GET /v1/sessions/{id}/narrative': 'listNarrativeContexts',
@@ -36,5 +37,9 @@ export const OPERATION_IDS: Readonly<Record<string, string>> = {
   'GET /v1/users/{user_id}/progress': 'listProgressSnapshots',
   'GET /v1/users/{user_id}/progress/latest': 'getLatestProgressSnapshot',
   'GET /v1/admin/finalized': 'listFinalizedSessions',
-  'GET /v1/admin/audit': 'listAuditEntries'
+  'GET /v1/admin/audit': 'listAuditEntries',
+  'GET /v1/admin/health/redis': 'getRedisHealth',
+  'GET /v1/admin/stats': 'getStats',
+  'GET /v1/admin/export': 'exportSessions',
+  'POST /v1/admin/import': 'importSessions'
 }

@@ -41,4 +41,10 @@ t.test('sessions work through a Sentinel-discovered primary', async (t) => {
   const direct = new Redis(primary.server.url)
   t.teardown(() => direct.disconnect())
   t.ok((await direct.keys('*:tsentinel:*')).length > 0, 'the data is on the primary Sentinel named')
+
+  // The diagnostics describe the primary Sentinel found.
+  const health = json(await ready.inject({ method: 'GET', url: '/v1/admin/health/redis' }))
+  t.match(health, { mode: 'sentinel', role: 'master', pool: { status: 'ready' } })
+  t.same(health.nodes.map((node: any) => node.address), [`127.0.0.1:${primary.server.port}`])
+  t.same(health.warnings.map((warning: any) => warning.code), ['no_persistence'])
 })

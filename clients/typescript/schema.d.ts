@@ -261,6 +261,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions/{id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored result of a finalized session
+         * @description Returns the `Finalized` document that finalize stored, the same every time, for as long as the finalized session is kept (FINALIZED_RETENTION_SECONDS). `not_found` while the session is not finalized. Reading it slides nothing.
+         */
+        get: operations["getSessionResult"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/sessions/{id}/narrative/{context_type}": {
         parameters: {
             query?: never;
@@ -487,6 +507,86 @@ export interface paths {
         get: operations["listAuditEntries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/health/redis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Redis diagnostics: server, memory, persistence, keyspace, connection, latency and warnings
+         * @description Reads INFO (and the RDB schedule and cluster state) of every server that holds sessions: the one server, the Sentinel-found primary, or every master of a Cluster (`nodes`). `warnings` names settings that lose sessions: an eviction policy that deletes keys with a TTL (allkeys-*, volatile-*), no persistence, a Redis older than 6.2, a failing cluster state. Command latency is this instance's own histogram of Redis operations. `npx sessiond doctor` runs the same checks. Admin API keys only.
+         */
+        get: operations["getRedisHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live sessions by kind and state, and sessions created, finalized, expired and deleted per day
+         * @description Computed without a scan: live sessions are summed from per-slot counters that every change keeps (at most a few seconds old, `live.as_of`); the last 30 UTC days come from one counter hash per day that every instance adds to in batches (within a second of the change). `npx sessiond stats` prints the same. Admin API keys only.
+         */
+        get: operations["getStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Back up every session with everything under it, as NDJSON
+         * @description Streams every live session of this KEY_SYSTEM and KEY_ENV, on every master of a Cluster: the session, its steps, narrative contexts, scenes, choices, messages, event log, finalized result and idempotency records, as stored, with the remaining TTLs. Memory stays constant whatever the number of sessions. The last line is `{"end":true,"sessions":N}`; an export that fails midway ends with `{"error":{"code","detail"}}` instead. Rate-limit counters, the audit trail, daily stats and the finalized stream are not part of it. Admin API keys only; every export is recorded in the audit trail.
+         */
+        get: operations["exportSessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Restore sessions from an NDJSON backup (idempotent)
+         * @description Takes the format of `GET /v1/admin/export`, streamed, up to IMPORT_MAX_BYTES. A session is written, with everything under it, when no live session has its id or the stored one has a lower `version`: importing the same file twice changes nothing. Expiry is absolute (a session expired since the export is skipped); user indexes, expiry indexes and live counters are rebuilt. A line that does not parse or validate is counted as `failed` and nothing of it is written; the report lists the first 100 problems by line. The whole upload must arrive within REQUEST_TIMEOUT_MS: restore large backups with `npx sessiond import <file>`. Admin API keys only.
+         */
+        post: operations["importSessions"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2000,6 +2100,137 @@ export interface operations {
             503: components["responses"]["RedisUnavailableOrServiceUnavailable"];
         };
     };
+    getSessionResult: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Session id (server-generated, URL-safe) */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stored result; `etag` is the session version */
+            200: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "session": {
+                     *         "id": "hJ3k9Qx2LmN8pR4tV6wY1zAb",
+                     *         "user_id": "user-42",
+                     *         "workspace_id": null,
+                     *         "kind": "onboarding",
+                     *         "state": "completed",
+                     *         "safety_level": "none",
+                     *         "therapeutic_goals": [],
+                     *         "current_scene_id": null,
+                     *         "total_steps": 3,
+                     *         "metadata": {
+                     *           "locale": "en-GB",
+                     *           "source": "signup"
+                     *         },
+                     *         "ttl_seconds": 604800,
+                     *         "version": 5,
+                     *         "schema_version": 2,
+                     *         "created_at": "2026-11-22T10:00:00.000Z",
+                     *         "updated_at": "2026-11-22T10:06:00.000Z",
+                     *         "expires_at": "2026-11-29T10:06:00.000Z",
+                     *         "absolute_expires_at": "2026-12-22T10:00:00.000Z",
+                     *         "completed_at": "2026-11-22T10:06:00.000Z"
+                     *       },
+                     *       "progress": {
+                     *         "completed": 3,
+                     *         "total": 3,
+                     *         "percent": 100,
+                     *         "completed_steps": [
+                     *           1,
+                     *           2,
+                     *           3
+                     *         ],
+                     *         "next_step": null,
+                     *         "updated_at": "2026-11-22T10:05:20.000Z"
+                     *       },
+                     *       "context": {
+                     *         "steps": {
+                     *           "1": {
+                     *             "name": "Ada",
+                     *             "timezone": "Europe/London"
+                     *           },
+                     *           "2": {
+                     *             "sleep_hours": 6,
+                     *             "goal": "Fall asleep before midnight"
+                     *           },
+                     *           "3": {
+                     *             "reminders": true,
+                     *             "goal": "Sleep seven hours"
+                     *           }
+                     *         },
+                     *         "merged": {
+                     *           "name": "Ada",
+                     *           "timezone": "Europe/London",
+                     *           "sleep_hours": 6,
+                     *           "goal": "Sleep seven hours",
+                     *           "reminders": true
+                     *         },
+                     *         "narrative": {},
+                     *         "metadata": {
+                     *           "locale": "en-GB",
+                     *           "source": "signup"
+                     *         }
+                     *       },
+                     *       "finalized_at": "2026-11-22T10:06:00.000Z"
+                     *     }
+                     */
+                    "application/json": {
+                        session: components["schemas"]["Session"];
+                        progress: components["schemas"]["Progress"];
+                        context: {
+                            /** @description Saved step data by step number */
+                            steps: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            /** @description Shallow merge of the step objects in step order (later steps win) */
+                            merged: {
+                                [key: string]: unknown;
+                            };
+                            /** @description Live narrative contexts by context type */
+                            narrative: {
+                                [key: string]: {
+                                    [key: string]: unknown;
+                                };
+                            };
+                            metadata: {
+                                [key: string]: unknown;
+                            };
+                        };
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC
+                         */
+                        finalized_at: string;
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["SessionNotFoundOrNotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["RedisUnavailable"];
+        };
+    };
     getNarrativeContext: {
         parameters: {
             query?: never;
@@ -3158,6 +3389,403 @@ export interface operations {
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["RedisUnavailable"];
+        };
+    };
+    getRedisHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Diagnostics of the Redis behind sessiond */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        mode: "standalone" | "cluster" | "sentinel";
+                        /** @description redis_version */
+                        version: string;
+                        /** @description master or replica */
+                        role: string;
+                        uptime_s: number;
+                        memory: {
+                            used_bytes: number;
+                            /** @description 0: no limit */
+                            maxmemory_bytes: number;
+                            /** @description maxmemory-policy, e.g. noeviction */
+                            policy: string;
+                        };
+                        persistence: {
+                            /** @description Append-only file on */
+                            aof: boolean;
+                            /** @description RDB snapshots scheduled (`save`); null when CONFIG GET is not allowed (managed Redis) */
+                            rdb: boolean | null;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC
+                             */
+                            rdb_last_save_at: string | null;
+                        };
+                        /** @description Every key of the server (all databases), not only sessiond's */
+                        keyspace: {
+                            keys: number;
+                            expires: number;
+                        };
+                        /** @description Connected clients */
+                        clients: number;
+                        /** @description Every master of a Cluster; the one server otherwise. The top-level figures sum them (memory, keys, clients) or take the weakest (version, uptime) */
+                        nodes: {
+                            /** @description host:port */
+                            address: string;
+                            /** @description redis_version */
+                            version: string;
+                            /** @description master or replica */
+                            role: string;
+                            uptime_s: number;
+                            memory: {
+                                used_bytes: number;
+                                /** @description 0: no limit */
+                                maxmemory_bytes: number;
+                                /** @description maxmemory-policy, e.g. noeviction */
+                                policy: string;
+                            };
+                            persistence: {
+                                /** @description Append-only file on */
+                                aof: boolean;
+                                /** @description RDB snapshots scheduled (`save`); null when CONFIG GET is not allowed (managed Redis) */
+                                rdb: boolean | null;
+                                /**
+                                 * Format: date-time
+                                 * @description RFC 3339 UTC
+                                 */
+                                rdb_last_save_at: string | null;
+                            };
+                            /** @description Every key of the server (all databases), not only sessiond's */
+                            keyspace: {
+                                keys: number;
+                                expires: number;
+                            };
+                            /** @description Connected clients */
+                            clients: number;
+                            /** @description CLUSTER INFO cluster_state (ok, fail); null outside a Cluster */
+                            cluster_state: string | null;
+                        }[];
+                        pool: {
+                            /** @description The client connection: ready, connecting, reconnecting, end … */
+                            status: string;
+                            /** @description Commands sent and not yet answered */
+                            pending_commands: number;
+                        };
+                        command_latency_ms: {
+                            p50: number | null;
+                            p99: number | null;
+                            samples: number;
+                            /** @description Where the figures come from: this instance's sessiond_redis_command_duration_seconds histogram since it started (bucket-interpolated, like histogram_quantile), or PINGs */
+                            source: string;
+                        };
+                        /** @description Settings that lose sessions; empty when none */
+                        warnings: {
+                            /**
+                             * @description What is wrong: a setting that can lose sessions
+                             * @enum {string}
+                             */
+                            code: "eviction_policy" | "no_persistence" | "old_version" | "cluster_state";
+                            /** @description The server it concerns (host:port) */
+                            node: string;
+                            /** @description What is wrong, in a sentence */
+                            message: string;
+                            /** @description What to change */
+                            fix: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["RedisUnavailable"];
+        };
+    };
+    getStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Session statistics */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Sessions that exist now (finalized ones while they are kept), summed from per-slot counters the changes keep; up to a few seconds old (`as_of`) */
+                        live: {
+                            /** @description Live sessions by kind */
+                            by_kind: {
+                                generic: number;
+                                onboarding: number;
+                                narrative: number;
+                                chat: number;
+                            };
+                            /** @description Live sessions by state */
+                            by_state: {
+                                initializing: number;
+                                active: number;
+                                paused: number;
+                                transitioning: number;
+                                completed: number;
+                                error: number;
+                            };
+                            total: number;
+                            /**
+                             * Format: date-time
+                             * @description RFC 3339 UTC
+                             */
+                            as_of: string;
+                        };
+                        /** @description The last 30 UTC days, oldest first, today last */
+                        days: {
+                            /** @description UTC day */
+                            date: string;
+                            created: number;
+                            finalized: number;
+                            expired: number;
+                            deleted: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["RedisUnavailable"];
+        };
+    };
+    exportSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newline-delimited JSON: a header line, one line per session, then `{"end":true,"sessions":N}` (or `{"error":{…}}` when the export failed midway) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": {
+                        /** @enum {string} */
+                        format: "sessiond-export";
+                        /** @enum {number} */
+                        format_version: 1;
+                        /**
+                         * Format: date-time
+                         * @description RFC 3339 UTC
+                         */
+                        exported_at: string;
+                        source: {
+                            key_system: string;
+                            key_env: string;
+                        };
+                    } | {
+                        /** @description The session hash as stored: every field a string, times in ms since the epoch */
+                        session: {
+                            [key: string]: string;
+                        };
+                        /** @description Remaining time until expires_at at export (the import keeps the absolute expires_at) */
+                        ttl_ms: number;
+                        /** @description Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved */
+                        steps: string[];
+                        /** @description Context type → stored context JSON with its own expiry */
+                        narrative: {
+                            [key: string]: string;
+                        };
+                        /** @description Remaining time of each context at export */
+                        narrative_ttl_ms: {
+                            [key: string]: number;
+                        };
+                        /** @description Scene history entries (JSON), oldest first */
+                        scenes: string[];
+                        /** @description Choice history entries (JSON), oldest first */
+                        choices: string[];
+                        /** @description Messages (JSON), oldest first; seqs end at session.message_seq */
+                        messages: string[];
+                        /** @description The event log, oldest first: "[version, at_ms, code, …values]" */
+                        events: string[];
+                        /** @description The stored Finalized result (JSON) */
+                        finalized: string | null;
+                        /** @description Idempotency-Key records of requests under the session */
+                        idempotency: {
+                            [key: string]: string;
+                        };
+                    } | {
+                        /** @enum {boolean} */
+                        end: true;
+                        sessions: number;
+                    } | {
+                        error: {
+                            code: string;
+                            detail: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["RedisUnavailable"];
+        };
+    };
+    importSessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-ndjson": {
+                    /** @enum {string} */
+                    format: "sessiond-export";
+                    /** @enum {number} */
+                    format_version: 1;
+                    /**
+                     * Format: date-time
+                     * @description RFC 3339 UTC
+                     */
+                    exported_at: string;
+                    source: {
+                        key_system: string;
+                        key_env: string;
+                    };
+                } | {
+                    /** @description The session hash as stored: every field a string, times in ms since the epoch */
+                    session: {
+                        [key: string]: string;
+                    };
+                    /** @description Remaining time until expires_at at export (the import keeps the absolute expires_at) */
+                    ttl_ms: number;
+                    /** @description Element n-1 is step n: "<saved_at_ms>|<data JSON>", or "" when not saved */
+                    steps: string[];
+                    /** @description Context type → stored context JSON with its own expiry */
+                    narrative: {
+                        [key: string]: string;
+                    };
+                    /** @description Remaining time of each context at export */
+                    narrative_ttl_ms: {
+                        [key: string]: number;
+                    };
+                    /** @description Scene history entries (JSON), oldest first */
+                    scenes: string[];
+                    /** @description Choice history entries (JSON), oldest first */
+                    choices: string[];
+                    /** @description Messages (JSON), oldest first; seqs end at session.message_seq */
+                    messages: string[];
+                    /** @description The event log, oldest first: "[version, at_ms, code, …values]" */
+                    events: string[];
+                    /** @description The stored Finalized result (JSON) */
+                    finalized: string | null;
+                    /** @description Idempotency-Key records of requests under the session */
+                    idempotency: {
+                        [key: string]: string;
+                    };
+                } | {
+                    /** @enum {boolean} */
+                    end: true;
+                    sessions: number;
+                } | {
+                    error: {
+                        code: string;
+                        detail: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description What was imported, skipped and failed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "imported": 1200,
+                     *       "skipped": 3,
+                     *       "failed": 1,
+                     *       "complete": true,
+                     *       "errors": [
+                     *         {
+                     *           "line": 57,
+                     *           "code": "invalid_session",
+                     *           "detail": "session.state is not valid"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        imported: number;
+                        /** @description Sessions already stored at the same or a newer version, or expired since the export */
+                        skipped: number;
+                        /** @description Session lines that did not parse or validate: nothing of them was written */
+                        failed: number;
+                        /** @description The body ended with its end line and the count matched: the backup was whole */
+                        complete: boolean;
+                        /** @description The first 100 problems, by line */
+                        errors: {
+                            /** @description Line number in the body, from 1 */
+                            line: number;
+                            /** @description invalid_json, invalid_line, invalid_session, line_too_long, write_failed (the line); export_failed, count_mismatch, truncated (the file) */
+                            code: string;
+                            detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["ValidationFailed"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["RedisUnavailable"];

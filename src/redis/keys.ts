@@ -65,6 +65,8 @@ export function createKeys ({ system, env }: KeySettings) {
     return build('session', type, sessionId)
   }
 
+  const hashParts = build('session', 'session', '\u0000').split('\u0000') as [prefix: string, suffix: string]
+
   return {
     session: (sessionId: string): string => sessionKey('session', sessionId),
     steps: (sessionId: string): string => sessionKey('steps', sessionId),
@@ -81,9 +83,14 @@ export function createKeys ({ system, env }: KeySettings) {
     /** Every key a session script receives, in SESSION_KEY_TYPES order. */
     sessionKeys: (sessionId: string): string[] => SESSION_KEY_TYPES.map((type) => sessionKey(type, sessionId)),
     /** The session hash key is `prefix + id + suffix` (for scripts that read sessions they find in an index). */
-    sessionHashParts: (): [prefix: string, suffix: string] => {
-      const [prefix, suffix] = build('session', 'session', '\u0000').split('\u0000')
-      return [prefix!, suffix!]
+    sessionHashParts: (): [prefix: string, suffix: string] => [...hashParts],
+    /** SCAN pattern matching every session hash of this system and environment (backups, migrations). */
+    sessionHashPattern: (): string => build('session', 'session', '*'),
+    /** The session id in a session hash key (one that sessionHashPattern() matched); null for any other key. */
+    sessionIdOf: (key: string): string | null => {
+      const [prefix, suffix] = hashParts
+      if (!key.startsWith(prefix) || !key.endsWith(suffix) || key.length <= prefix.length + suffix.length) return null
+      return key.slice(prefix.length, key.length - suffix.length)
     },
     expiryIndex,
     liveCounts,
@@ -103,6 +110,7 @@ export function createKeys ({ system, env }: KeySettings) {
     /** A rate-limit counter; the subject (user id, key name, IP) appears only as a digest. */
     rateLimit: (subject: string, window: number): string => build('global', 'ratelimit', sha256Hex(subject).slice(0, 32), String(window)),
     audit: (utcDate: string): string => build('global', 'audit', utcDate),
+    /** One UTC day's counts of sessions created, finalized, expired and deleted (contract §9 stats). */
     stats: (utcDate: string): string => build('global', 'stats', utcDate),
     finalizedStream: (): string => build('global', 'finalized', 'stream'),
 

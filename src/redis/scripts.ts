@@ -10,6 +10,7 @@ import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEven
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import type { SessionRecord } from '../domain/session-record.js'
+import type { SessionBackup } from '../domain/backup.js'
 
 export type ScriptArg = string | number
 
@@ -25,7 +26,8 @@ export const SCRIPT_NAMES = [
   'indexUserSession', 'listUserSessions',
   'rateLimit', 'appendAudit', 'appendFinalized',
   'addProgressSnapshot', 'readProgressSnapshots',
-  'reserveIdempotency', 'completeIdempotency'
+  'reserveIdempotency', 'completeIdempotency',
+  'readResult', 'sumLiveCounts', 'addStats', 'exportSession', 'importSession', 'migrateSession'
 ] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 
@@ -133,6 +135,12 @@ export type ExpiryClaim =
   | { outcome: 'gone' }
 
 export interface SlotDue { earliestMs: number | null, due: Array<[id: string, expiresAtMs: number]> }
+
+/** What an import did with one session. */
+export type ImportOutcome =
+  | { outcome: 'imported' }
+  | { outcome: 'skipped', storedVersion: number }
+  | { outcome: 'expired' }
 
 export interface AuditRow { atMs: number, principal: string, action: string, status: number, sessionId: string, requestId: string }
 
@@ -319,6 +327,12 @@ export class Scripts {
     await this.session('settleFinalizedPublish', id, [outcome])
   }
 
+  /** The stored Finalized result and the session version; not_found while the session is not finalized. */
+  async readResult (id: string, input: { owner: Owner }): Promise<{ stored: string, version: number }> {
+    const reply = await this.session('readResult', id, [input.owner])
+    return { stored: str(reply[1]), version: Number(reply[2]) }
+  }
+
   // ---- events ----
 
   /** The session's version, the oldest version its log still holds, and the logged events after `after`. */
@@ -349,10 +363,83 @@ export class Scripts {
     })
   }
 
+  // ---- backups, migrations, stats ----
+
+  /** Everything of one live session at one instant, with the server time; null when gone or expired. */
+  async exportSession (id: string): Promise<{ backup: SessionBackup, nowMs: number } | null> {
+    const reply = await this.session('exportSession', id, [])
+    if (reply[0] !== 1) return null
+    const finalized = str(reply[8])
+    return {
+      backup: {
+        session: sessionRecord(reply[1]),
+        steps: strings(reply[2]),
+        narrative: flatRecord(reply[3]),
+        scenes: strings(reply[4]),
+        choices: strings(reply[5]),
+        messages: strings(reply[6]),
+        events: strings(reply[7]),
+        finalized: finalized === '' ? null : finalized,
+        idempotency: flatRecord(reply[9])
+      },
+      nowMs: Number(reply[10])
+    }
+  }
+
+  /** Writes one session of a backup when no live session has its id or the stored one is older. */
+  async importSession (backup: SessionBackup, announcement: string): Promise<ImportOutcome> {
+    const { session } = backup
+    const args: ScriptArg[] = [session.version!, session.expires_at!, announcement]
+    const fields = Object.entries(session)
+    args.push(fields.length)
+    for (const [field, value] of fields) args.push(field, value)
+    for (const list of [backup.steps, backup.scenes, backup.choices, backup.messages, backup.events]) {
+      args.push(list.length)
+      for (const element of list) args.push(element) // a loop: a spread of 100 000 messages would overflow the stack
+    }
+    for (const hash of [backup.narrative, backup.idempotency]) {
+      const entries = Object.entries(hash)
+      args.push(entries.length)
+      for (const [field, value] of entries) args.push(field, value)
+    }
+    args.push(backup.finalized ?? '')
+    const reply = await this.session('importSession', session.id!, args)
+    if (reply[0] === 0) return { outcome: 'imported' }
+    if (reply[0] === 1) return { outcome: 'skipped', storedVersion: Number(reply[1]) }
+    if (reply[0] === 2) return { outcome: 'expired' }
+    throw new Error(`importSession: malformed arguments at ${String(reply[1])}`)
+  }
+
+  /**
+   * Rewrites a stored session document (set and delete fields) if it is still at the version and
+   * schema_version it was read at; throws StaleWriteError when it changed. False when it is gone.
+   */
+  async migrateSession (id: string, input: { expectedVersion: string, expectedSchemaVersion: string, set: Record<string, string>, remove: string[] }): Promise<boolean> {
+    const set = Object.entries(input.set)
+    const reply = await this.session('migrateSession', id, [input.expectedVersion, input.expectedSchemaVersion, set.length, ...set.flat(), ...input.remove])
+    return reply[0] === 0
+  }
+
+  /** The live-session counters of these slots, summed (one server only: the keys span slots). */
+  async sumLiveCounts (slots: readonly number[]): Promise<Record<string, number>> {
+    const flat = await this.plain('sumLiveCounts', slots.map((slot) => this.keys.liveCounts(slot)), [])
+    const totals: Record<string, number> = {}
+    for (let i = 0; i + 1 < flat.length; i += 2) totals[str(flat[i])] = Number(flat[i + 1])
+    return totals
+  }
+
+  /** Adds counts to one UTC day's stats hash and keeps it until keepUntilMs. */
+  async addStats (utcDate: string, input: { keepUntilMs: number, counts: Record<string, number> }): Promise<void> {
+    const args: ScriptArg[] = [input.keepUntilMs]
+    for (const [field, count] of Object.entries(input.counts)) args.push(field, count)
+    await this.plain('addStats', [this.keys.stats(utcDate)], args)
+  }
+
   // ---- users ----
 
-  async indexUserSession (userId: string, input: { sessionId: string, createdAtMs: number, keepUntilMs: number }): Promise<void> {
-    await this.plain('indexUserSession', [this.keys.userSessions(userId)], [input.sessionId, input.createdAtMs, input.keepUntilMs])
+  /** Files a session under its user (`keepScore`: an entry already there keeps its score). */
+  async indexUserSession (userId: string, input: { sessionId: string, createdAtMs: number, keepUntilMs: number, keepScore?: boolean }): Promise<void> {
+    await this.plain('indexUserSession', [this.keys.userSessions(userId)], [input.sessionId, input.createdAtMs, input.keepUntilMs, input.keepScore === true ? 'NX' : ''])
   }
 
   /** One page of the user's sessions read in one script (standalone and Sentinel only: see the script). */

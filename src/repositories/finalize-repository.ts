@@ -20,6 +20,7 @@ import { decodeCursor, pageOf, refuseBothStarts, type Page } from '../domain/pag
 import { AppError } from '../errors.js'
 import { retryStale } from './stale.js'
 import type { UserIndex } from './user-index.js'
+import type { StatsRecorder } from './stats-recorder.js'
 import type { Finalized, FinalizedEntry } from '../../schemas/finalize.js'
 import type { Config } from '../config.js'
 
@@ -46,6 +47,7 @@ export class FinalizeRepository {
     private readonly store: RedisStore,
     private readonly settings: Config['sessions'],
     private readonly userIndex: UserIndex,
+    private readonly stats: Pick<StatsRecorder, 'record'>,
     private readonly streamMaxLength: number = FINALIZED_STREAM_MAX_LENGTH
   ) {}
 
@@ -74,7 +76,10 @@ export class FinalizeRepository {
         event: changeEvent('session.finalized', { finalized_at: result.finalized_at, completed: result.progress.completed, total: result.progress.total }),
         leaseMs: PUBLISH_LEASE_MS
       })
-      if (done.completed) return { result, completed: true, mustPublish: true }
+      if (done.completed) {
+        this.stats.record('finalized', read.nowMs)
+        return { result, completed: true, mustPublish: true }
+      }
       return { result: JSON.parse(done.stored) as Finalized, completed: false, mustPublish: false }
     })
   }
@@ -97,6 +102,12 @@ export class FinalizeRepository {
       throw err
     }
     await scripts.settleFinalizedPublish(session.id, 'published')
+  }
+
+  /** The stored result of a finalized session and its version (not_found while it is not finalized). */
+  async result (id: string, access: Access): Promise<{ result: Finalized, version: number }> {
+    const read = await this.store.scripts.readResult(id, { owner: ownerArg(access) })
+    return { result: JSON.parse(read.stored) as Finalized, version: read.version }
   }
 
   /** A page of the finalized stream, oldest first. */

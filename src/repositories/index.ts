@@ -16,6 +16,13 @@ import { RateLimiter } from './rate-limiter.js'
 import { IdempotencyStore } from './idempotency-store.js'
 import { EventLog } from './event-log.js'
 import { SessionCache, type ChangeSource, type CacheCounters } from './session-cache.js'
+import { StatsRecorder } from './stats-recorder.js'
+import { LiveCounts } from './live-counts.js'
+import { StatsRepository } from './stats-repository.js'
+import { RedisDiagnostics } from './redis-diagnostics.js'
+import { SessionExporter } from './session-export.js'
+import { SessionImporter } from './session-import.js'
+import { SessionMigrator } from './session-migrator.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -30,17 +37,25 @@ export interface Repositories {
   events: EventLog
   audit: AuditLog
   rateLimiter: RateLimiter
+  /** Counts created, finalized, expired and deleted sessions per day, in batches (the expiry sweep records its own). */
+  statsRecorder: StatsRecorder
+  stats: StatsRepository
+  diagnostics: RedisDiagnostics
+  exporter: SessionExporter
+  importer: SessionImporter
+  migrator: SessionMigrator
 }
 
-/** What the background writers (audit, rate limits) and the read cache report; the defaults stay silent. */
+/** What the background writers (audit, rate limits, stats) and the read cache report; the defaults stay silent. */
 export interface RepositoryEvents {
   auditFailed?: (err: Error, dropped: number) => void
   rateLimiterFailed?: (err: Error) => void
   rateLimiterRecovered?: () => void
+  statsFailed?: (err: Error) => void
   cache?: CacheCounters
 }
 
-export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds'> & Partial<Pick<Config, 'cache'>>
+export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds' | 'keys'> & Partial<Pick<Config, 'cache'>>
 
 /** `changes`: the change channel; with CACHE_MODE=lru the session reads are cached through it. */
 export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}, changes?: ChangeSource): Repositories {
@@ -48,12 +63,13 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
   const cache = config.cache?.mode === 'lru' && changes !== undefined ? new SessionCache(changes, config.cache, events.cache) : undefined
   // This instance's own writes drop the cached session at once (read-your-writes on one instance).
   if (cache !== undefined) store.scripts.onSessionWrite((id) => cache.invalidate(id))
-  const sessions = new SessionRepository(store, config.sessions, userIndex, cache)
+  const statsRecorder = new StatsRecorder(store, { onError: events.statsFailed })
+  const sessions = new SessionRepository(store, config.sessions, userIndex, statsRecorder, cache)
   return {
     sessions,
     users: new UserRepository(store, sessions, userIndex),
     steps: new StepRepository(store),
-    finalize: new FinalizeRepository(store, config.sessions, userIndex),
+    finalize: new FinalizeRepository(store, config.sessions, userIndex, statsRecorder),
     narrative: new NarrativeRepository(store, config.sessions),
     scenes: new SceneRepository(store),
     messages: new MessageRepository(store, config.sessions),
@@ -61,7 +77,13 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     idempotency: new IdempotencyStore(store),
     events: new EventLog(store),
     audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed }),
-    rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered })
+    rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered }),
+    statsRecorder,
+    stats: new StatsRepository(store, statsRecorder, new LiveCounts(store)),
+    diagnostics: new RedisDiagnostics(store),
+    exporter: new SessionExporter(store, config.keys),
+    importer: new SessionImporter(store, userIndex),
+    migrator: new SessionMigrator(store)
   }
 }
 
@@ -69,4 +91,5 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
 export async function closeRepositories (repos: Repositories): Promise<void> {
   await repos.rateLimiter.close()
   await repos.audit.close()
+  await repos.statsRecorder.close()
 }

@@ -15,6 +15,7 @@ import { AppError, versionConflict } from '../errors.js'
 import { retryStale } from './stale.js'
 import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
+import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
 
 export interface CreatedSession { session: Session, created: boolean }
@@ -27,6 +28,7 @@ export class SessionRepository {
     private readonly store: RedisStore,
     private readonly settings: Config['sessions'],
     private readonly userIndex: UserIndex,
+    private readonly stats: Pick<StatsRecorder, 'record'>,
     private readonly cache?: SessionCache
   ) {}
 
@@ -51,6 +53,7 @@ export class SessionRepository {
       schemaVersion: SESSION_SCHEMA_VERSION,
       created: changeEvent('session.created', { kind })
     })
+    if (created) this.stats.record('created')
     return { session: sessionFromRecord(record), created }
   }
 
@@ -115,6 +118,7 @@ export class SessionRepository {
   /** Deletes the session and everything under it, and removes it from its user's index. */
   async delete (id: string, access: Access, ifMatch = ''): Promise<void> {
     const { userId } = await this.store.scripts.deleteSession(id, { owner: ownerArg(access), ifMatch })
+    this.stats.record('deleted')
     await this.userIndex.remove(userId, [id])
   }
 }

@@ -9,9 +9,12 @@ const KEEP_MARGIN_MS = 60_000
 export class UserIndex {
   constructor (private readonly store: RedisStore) {}
 
-  /** Files the session under its user until `aliveUntilMs` (its absolute expiry or retention end). */
-  async add (userId: string, sessionId: string, createdAtMs: number, aliveUntilMs: number): Promise<void> {
-    await this.store.scripts.indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS })
+  /**
+   * Files the session under its user until `aliveUntilMs` (its absolute expiry or retention end).
+   * `keepScore`: an entry already there keeps its position (a restore over live sessions changes nothing).
+   */
+  async add (userId: string, sessionId: string, createdAtMs: number, aliveUntilMs: number, keepScore = false): Promise<void> {
+    await this.store.scripts.indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS, keepScore })
   }
 
   async remove (userId: string, sessionIds: readonly string[]): Promise<void> {
