@@ -147,7 +147,7 @@ export interface AuditRow { atMs: number, principal: string, action: string, sta
 /** Session scripts that never change what a session read answers (a touch only slides the expiry). */
 const SESSION_READS: ReadonlySet<ScriptName> = new Set<ScriptName>([
   'readSession', 'readSummary', 'readStep', 'readSteps', 'readProgress', 'readNarrative', 'readHistory',
-  'readMessages', 'readEvents', 'readProgressSnapshots', 'dueExpiries'
+  'readMessages', 'readEvents', 'readProgressSnapshots', 'dueExpiries', 'readResult', 'exportSession'
 ])
 
 export class Scripts {
