@@ -69,6 +69,7 @@ export const Problem = Type.Object({
   code: Type.String(),
   request_id: Type.String(),
   errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+  errors_total: Type.Optional(Type.Integer({ description: 'How many problems the request has: `errors` lists the first 20 at most' })),
   current_version: Type.Optional(Type.Integer()),
   missing_steps: Type.Optional(Type.Array(Type.Integer())),
   current_scene_id: Type.Optional(Nullable(Type.String()))

@@ -71,7 +71,7 @@ export interface TestApp {
   /** A separate raw client for looking at what is in Redis. */
   redis: Redis
   /** Every key this test's app has written (SCAN over its prefix); rate-limit counters, the audit trail
-   * and the slots' expiry indexes, which sessions share, only with `{ bookkeeping: true }`. */
+   * (with its pseudonyms) and the slots' expiry indexes, which sessions share, only with `{ bookkeeping: true }`. */
   allKeys: (options?: { bookkeeping?: boolean }) => Promise<string[]>
 }
 
@@ -93,7 +93,7 @@ async function testConfig (env: Record<string, string>): Promise<Config> {
   })
 }
 
-const BOOKKEEPING = /^global:[^:]+:[^:]+:(ratelimit|audit|expiry):/
+const BOOKKEEPING = /^(global:[^:]+:[^:]+:(ratelimit|audit|expiry|principal)|user:[^:]+:[^:]+:pseudonym):/
 
 /** A raw client for looking at what is in Redis, and the SCAN of one key prefix. */
 function inspector (test: Tap, config: Config): Pick<TestApp, 'redis' | 'keys' | 'allKeys'> {
@@ -233,12 +233,17 @@ export interface TokenOptions {
   audience?: string
   /** Leave out the exp claim. */
   noExp?: boolean
+  /** Seconds from now of the iat claim (default -1). */
+  issuedIn?: number
+  /** Seconds from now of an nbf claim (default: none). */
+  notBeforeIn?: number
 }
 
 /** An HS256 end-user JWT whose subject is `sub`. */
 export async function userToken (sub: string, options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(now - 1)
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(now + (options.issuedIn ?? -1))
+  if (options.notBeforeIn !== undefined) jwt = jwt.setNotBefore(now + options.notBeforeIn)
   if (options.noExp !== true) jwt = jwt.setExpirationTime(now + (options.expiresIn ?? 300))
   if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer)
   if (options.audience !== undefined) jwt = jwt.setAudience(options.audience)
