@@ -22,7 +22,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => await reply.idempotent(async (snapshotId) => ({
     status: 201,
-    body: await repos.userProgress.add(request.params.user_id, snapshotId, request.body),
+    body: await repos.userProgress.add(request.params.user_id, snapshotId, request.body, request.access),
     headers: {},
     userId: request.params.user_id
   })))
@@ -36,7 +36,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: SnapshotList, ...problems(400, 401, 403, 429, 500, 503) }
     }
   }, async (request) => {
-    const page = await repos.userProgress.list(request.params.user_id, request.query.cursor, request.query.limit)
+    const page = await repos.userProgress.list(request.params.user_id, request.query.cursor, request.query.limit, request.access)
     return { snapshots: page.items, next_cursor: page.nextCursor }
   })
 
@@ -48,7 +48,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
       response: { 200: ProgressSnapshot, ...problems(400, 401, 403, 404, 429, 500, 503) }
     }
   }, async (request) => {
-    const latest = await repos.userProgress.latest(request.params.user_id)
+    const latest = await repos.userProgress.latest(request.params.user_id, request.access)
     if (latest === null) throw new AppError('not_found', 'No progress snapshot within the retention')
     return latest
   })

@@ -162,11 +162,12 @@ export interface PrivateRedis {
   restart: () => Promise<EmbeddedRedis>
 }
 
-/** A redis-server of the test's own, for tests that pause, stop, kill or restart it. */
-export async function privateRedis (test: Tap, options: { appendOnly?: boolean } = {}): Promise<PrivateRedis> {
+/** A redis-server of the test's own, for tests that pause, stop, kill, slow down or restart it. */
+export async function privateRedis (test: Tap, options: { appendOnly?: boolean, extraArgs?: string[], port?: number } = {}): Promise<PrivateRedis> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-private-'))
   const appendOnly = options.appendOnly ?? false
-  let server = await startEmbeddedRedis({ dataDir, appendOnly })
+  const extraArgs = options.extraArgs ?? []
+  let server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs, port: options.port })
   const port = server.port
   test.teardown(async () => {
     if (isAlive(server.pid)) process.kill(server.pid, 'SIGCONT') // a paused server cannot stop
@@ -177,8 +178,28 @@ export async function privateRedis (test: Tap, options: { appendOnly?: boolean }
     get server () { return server },
     dataDir,
     restart: async () => {
-      server = await startEmbeddedRedis({ dataDir, appendOnly, port })
+      server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs, port })
       return server
+    }
+  }
+}
+
+/**
+ * Makes every command on a redis-server (started with `--enable-debug-command yes`) wait about `ms`:
+ * a second connection runs DEBUG SLEEP back to back, so a command waits for the sleep under way and,
+ * usually, the next command of the same request for another one. Returns stop().
+ */
+export function slowDown (url: string, ms: number): { stop: () => Promise<void> } {
+  const sleeper = new Redis(url, { maxRetriesPerRequest: 0, commandTimeout: ms * 4 })
+  let running = true
+  const loop = (async () => {
+    while (running) await sleeper.call('DEBUG', 'SLEEP', String(ms / 1000)).catch(async () => await sleep(10))
+  })()
+  return {
+    stop: async () => {
+      running = false
+      await loop
+      sleeper.disconnect()
     }
   }
 }

@@ -22,6 +22,8 @@ export interface EmbeddedRedisOptions {
   log?: EmbeddedRedisLog
   /** Directories searched for redis-server, PATH syntax. Default process.env.PATH. */
   searchPath?: string
+  /** More redis-server arguments (tests: `--enable-debug-command yes`, TLS ports, ACL files). */
+  extraArgs?: string[]
 }
 
 export interface EmbeddedRedis {
@@ -110,7 +112,8 @@ export async function startEmbeddedRedis (opts: EmbeddedRedisOptions): Promise<E
     '--save', '',
     '--protected-mode', 'yes',
     '--daemonize', 'no',
-    '--loglevel', 'warning'
+    '--loglevel', 'warning',
+    ...(opts.extraArgs ?? [])
   ]
 
   // detached: a terminal Ctrl-C reaches node, which shuts down gracefully and then calls stop();

@@ -14,6 +14,7 @@ import { UserProgressRepository } from './user-progress-repository.js'
 import { AuditLog } from './audit-log.js'
 import { RateLimiter } from './rate-limiter.js'
 import { IdempotencyStore } from './idempotency-store.js'
+import { AuditPseudonyms } from './audit-pseudonyms.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -41,9 +42,11 @@ export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRet
 export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}): Repositories {
   const userIndex = new UserIndex(store)
   const sessions = new SessionRepository(store, config.sessions, userIndex)
+  // A day's trail lives AUDIT_RETENTION_SECONDS after its last entry; a pseudonym one day longer.
+  const pseudonyms = new AuditPseudonyms(store, (config.auditRetentionSeconds + 86_400) * 1000)
   return {
     sessions,
-    users: new UserRepository(store, sessions, userIndex),
+    users: new UserRepository(store, sessions, userIndex, pseudonyms),
     steps: new StepRepository(store),
     finalize: new FinalizeRepository(store, config.sessions, userIndex),
     narrative: new NarrativeRepository(store, config.sessions),
@@ -51,7 +54,7 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     messages: new MessageRepository(store, config.sessions),
     userProgress: new UserProgressRepository(store, config.sessions),
     idempotency: new IdempotencyStore(store),
-    audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed }),
+    audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed, pseudonyms }),
     rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered })
   }
 }
