@@ -28,6 +28,8 @@ export interface Config {
   logLevel: string
   bodyLimitBytes: number
   shutdownGraceMs: number
+  /** SIGTERM: readiness turns 503 and the listener keeps serving this long before the server closes. */
+  shutdownDrainMs: number
   redis: RedisConfig
   keys: { system: string, env: string }
   sessions: {
@@ -222,6 +224,7 @@ export function loadConfig (env: Env): Config {
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 600_000),
     redis: redisConfig(env, nodeEnv),
     keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },
     sessions: {
