@@ -5,7 +5,8 @@
 // becomes ready by itself when Redis answers. Start-up waits for the first attempt only, at most
 // REDIS_CONNECT_TIMEOUT_MS, so that a healthy start is ready at once.
 import fp from 'fastify-plugin'
-import { createRedisClient, topologyOf, type RedisClient } from '../src/redis/client.js'
+import { Gauge } from 'prom-client'
+import { createRedisClient, pendingCommands, topologyOf, type RedisClient } from '../src/redis/client.js'
 import { createKeys } from '../src/redis/keys.js'
 import { RedisStore } from '../src/redis/store.js'
 import { withDeadline } from '../src/deadline.js'
@@ -46,6 +47,12 @@ export default fp<RedisPluginOptions>(async function redis (fastify, options) {
   const store = new RedisStore(client, createKeys(config.keys), fastify.metrics.observeRedis)
   fastify.decorate('redis', store)
   const topology = topologyOf(client)
+  new Gauge({
+    name: 'sessiond_redis_pending_commands',
+    help: 'Redis commands sent and not answered yet (timed-out ones until Redis answers them)',
+    registers: [fastify.metrics.registry],
+    collect () { this.set(pendingCommands(client)) }
+  })
 
   // Outages are logged when they start, every OUTAGE_REMINDER_MS while they last, and when they end.
   let downSince: number | undefined
