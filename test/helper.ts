@@ -15,10 +15,18 @@ import { createKeys, type Keys } from '../src/redis/keys.js'
 import { createRedisClient } from '../src/redis/client.js'
 import { RedisStore } from '../src/redis/store.js'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
+import { aclRule } from '../src/redis/acl.js'
 import { SignJWT } from 'jose'
 import type { BrowserContext } from 'playwright-core'
 
 let server: Promise<EmbeddedRedis> | undefined
+
+/**
+ * SESSIOND_TEST_REDIS_ACL=1: apps and stores under test reach Redis as a user with exactly sessiond's
+ * ACL rule (src/redis/acl.ts), so a command it lacks fails a test with NOPERM; the tests' own inspecting
+ * connections keep the default user.
+ */
+const ACL_USER = process.env.SESSIOND_TEST_REDIS_ACL === '1' ? { user: 'sessiond', password: 'sessiond-test-password', system: 'sessiond', env: '*' } : undefined
 
 /** A fresh folder under the system temp folder, removed when `test` ends (tests leave nothing behind). */
 export function tempDir (test: Tap, prefix: string): string {
@@ -31,7 +39,7 @@ export function tempDir (test: Tap, prefix: string): string {
 export async function testRedis (): Promise<EmbeddedRedis> {
   if (server === undefined) {
     const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-test-'))
-    server = startEmbeddedRedis({ dataDir, appendOnly: false })
+    server = startEmbeddedRedis({ dataDir, appendOnly: false, extraArgs: ACL_USER === undefined ? [] : ['--user', ...aclRule(ACL_USER).split(' ')] })
     t.teardown(async () => {
       const redis = await server!
       try {
@@ -83,8 +91,9 @@ export interface TestBuildOptions extends BuildOptions {
 /** A config on the test file's Redis with a fresh key prefix (KEY_ENV); extra env overrides defaults. */
 async function testConfig (env: Record<string, string>): Promise<Config> {
   const redisServer = await testRedis()
+  const url = ACL_USER === undefined ? redisServer.url : redisServer.url.replace('redis://', `redis://${ACL_USER.user}:${ACL_USER.password}@`)
   return loadConfig({
-    REDIS_URL: redisServer.url,
+    REDIS_URL: url,
     KEY_ENV: `t${randomBytes(6).toString('hex')}`,
     LOG_LEVEL: 'silent',
     // Tests send bursts; the rate-limit tests set their own limit.
@@ -97,7 +106,8 @@ const BOOKKEEPING = /^(global:[^:]+:[^:]+:(ratelimit|audit|expiry|principal)|use
 
 /** A raw client for looking at what is in Redis, and the SCAN of one key prefix. */
 function inspector (test: Tap, config: Config): Pick<TestApp, 'redis' | 'keys' | 'allKeys'> {
-  const redis = new Redis(config.redis.url!, { lazyConnect: false, maxRetriesPerRequest: 1 })
+  // The default user: the tests look at everything, whatever the app's own user may do.
+  const redis = new Redis(config.redis.url!.replace(/\/\/[^@/]+@/, '//'), { lazyConnect: false, maxRetriesPerRequest: 1 })
   test.teardown(() => redis.disconnect())
   const keys = createKeys(config.keys)
   const allKeys = async (options: { bookkeeping?: boolean } = {}): Promise<string[]> => {

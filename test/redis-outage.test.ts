@@ -152,7 +152,8 @@ t.test('a Redis slow on every command: requests of many commands still answer wi
   for (const request of requests) {
     const { response, elapsed } = await timed(app, request)
     t.ok(elapsed <= bound, `${request.method} ${request.url}: ${response.statusCode} in ${elapsed} ms (bound ${bound} ms)`)
-    t.ok(response.statusCode < 300 || response.statusCode === 503, `${response.statusCode}: an answer or 503, never a 500`)
+    // 404: the erasure before it may have gone through.
+    t.ok(response.statusCode < 300 || response.statusCode === 404 || response.statusCode === 503, `${response.statusCode}: an answer or 503, never a 500`)
     if (response.statusCode === 503) t.match(response.json(), { code: 'redis_unavailable' })
   }
   await slow.stop()

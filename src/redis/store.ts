@@ -45,12 +45,25 @@ export class RedisStore {
   }
 
   /**
-   * Runs one Redis operation: timed, and with transport failures turned into RedisUnavailableError.
-   * With a `deadline` (performance.now() ms, a request's: docs/decisions/0404) the operation is not sent
-   * once it has passed, and is given up at it when the command timeout alone would end later. Only then
-   * does a timer run: an operation with a full command timeout left relies on ioredis' own.
+   * Runs one Redis operation of one round trip (one command, or commands sent together): timed, and with
+   * transport failures turned into RedisUnavailableError. With a `deadline` (performance.now() ms, a
+   * request's: docs/decisions/0404) the operation is not sent once it has passed, and is given up at it
+   * when the command timeout alone would end later. Only then does a timer run: an operation with a full
+   * command timeout left relies on ioredis' own (except on a Cluster, see below).
    */
   async call<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
+    return await this.run(operation, fn, deadline, false)
+  }
+
+  /**
+   * Runs an operation that waits for several round trips one after another (a scan, a read then a
+   * write): like call(), but always given up at the deadline, since ioredis bounds each command alone.
+   */
+  async sequence<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
+    return await this.run(operation, fn, deadline, true)
+  }
+
+  private async run<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline: number | undefined, several: boolean): Promise<T> {
     const started = performance.now()
     let failed = false
     let timer: NodeJS.Timeout | undefined
@@ -58,7 +71,9 @@ export class RedisStore {
       if (deadline === undefined) return await fn(this.client)
       const left = deadline - started
       if (left <= 0) throw new RequestDeadlineExceeded(operation)
-      if (left >= this.commandTimeoutMs) return await fn(this.client)
+      // On a Cluster ioredis retries a command through redirections and failovers (retryDelayOnFailover,
+      // up to maxRedirections) before its command timer starts: there every call is raced.
+      if (!several && !this.isCluster && left >= this.commandTimeoutMs) return await fn(this.client)
       const expired = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new RequestDeadlineExceeded(operation)), left) })
       return await Promise.race([fn(this.client), expired])
     } catch (err) {

@@ -125,7 +125,7 @@ export class AuditLog {
    * instance's queued entries are appended first (as far as the request's deadline allows).
    */
   async list (date: string, cursor: string | undefined, limit: number, deadline?: number): Promise<Page<AuditEntry>> {
-    await this.store.call('flushAudit', async () => await this.flush(), deadline).catch(() => {})
+    await this.store.sequence('flushAudit', async () => await this.flush(), deadline).catch(() => {})
     const key = this.store.keys.audit(date)
     const after = cursor === undefined ? undefined : decodeCursor('audit', cursor)
     const found = await this.store.call('readAudit', async (client) =>

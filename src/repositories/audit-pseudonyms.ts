@@ -48,7 +48,7 @@ export class AuditPseudonyms {
     this.remembered.delete(userId)
     const keys = this.store.keys
     const own = keys.userPseudonym(userId)
-    await this.store.call('eraseUser', async (c) => {
+    await this.store.sequence('eraseUser', async (c) => {
       const pseudonym = await c.get(own)
       await c.del(...(pseudonym === null ? [own] : [own, keys.auditPrincipal(pseudonym)]))
     }, deadline)

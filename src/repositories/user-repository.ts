@@ -93,7 +93,7 @@ export class UserRepository {
       await this.userIndex.remove(userId, ids, access.deadline)
     }
     await this.pseudonyms.forget(userId, access.deadline)
-    await this.store.call('eraseUser', async (c) => {
+    await this.store.sequence('eraseUser', async (c) => {
       const records = await c.smembers(keys.userIdempotency(userId))
       await Promise.all(records.map(async (key) => await c.del(key)))
       await c.del(keys.userSessions(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId))
@@ -105,7 +105,7 @@ export class UserRepository {
   private async purgeFinalizedEntries (sessionIds: Set<string>, deadline?: number): Promise<void> {
     if (sessionIds.size === 0) return
     const stream = this.store.keys.finalizedStream()
-    await this.store.call('eraseUser', async (c) => {
+    await this.store.sequence('eraseUser', async (c) => {
       let start = '-'
       for (;;) {
         const entries = await c.xrange(stream, start, '+', 'COUNT', FINALIZED_SCAN_BATCH)
