@@ -2,6 +2,10 @@
 // Work batched in the background (audit entries, rate-limit counts) is flushed when the app closes.
 import fp from 'fastify-plugin'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
+import { isRedisUnavailable, unavailableCause } from '../src/redis/unavailable.js'
+
+/** While audit appends keep failing (Redis down), say so once a minute, not at every 100 ms retry. */
+const AUDIT_FAILURE_REMINDER_MS = 60_000
 
 declare module 'fastify' {
   interface FastifyInstance { repos: Repositories }
@@ -9,8 +13,17 @@ declare module 'fastify' {
 
 export default fp(async function repositories (fastify) {
   const { log } = fastify
+  let auditFailureLoggedAt = -Infinity
   const repos = createRepositories(fastify.redis, fastify.config, {
-    auditFailed: (err, dropped) => log.error({ err: { message: err.message }, dropped }, 'could not append audit entries; keeping them for the next attempt'),
+    auditFailed: (err, dropped) => {
+      const now = Date.now()
+      if (dropped > 0) log.error({ ...unavailableCause(err), dropped }, 'audit entries dropped: the queue is full while Redis is unreachable')
+      if (now - auditFailureLoggedAt < AUDIT_FAILURE_REMINDER_MS) return
+      auditFailureLoggedAt = now
+      // Redis unreachable is expected to pass (warn); anything else is a bug (error).
+      if (isRedisUnavailable(err.cause ?? err)) log.warn(unavailableCause(err), 'could not append audit entries; keeping them for the next attempt')
+      else log.error({ err: { message: err.message } }, 'could not append audit entries; keeping them for the next attempt')
+    },
     rateLimiterFailed: (err) => log.warn({ err: { message: err.message } }, 'rate limiter cannot reach Redis: limiting each instance on its own counts'),
     rateLimiterRecovered: () => log.info('rate limiter reaches Redis again')
   })
