@@ -21,9 +21,9 @@ export async function withDeadline<T> (ms: number, work: Promise<T>, what: strin
 /**
  * A request's Redis work ends within REDIS_COMMAND_TIMEOUT_MS + 250 ms however many commands it needs
  * (contract §1, docs/decisions/0404): its deadline is set before the handler runs, this much past the
- * command timeout; the other 50 ms are for answering.
+ * command timeout; the other 100 ms are for answering (and for an event loop that runs late).
  */
-export const REQUEST_DEADLINE_SLACK_MS = 200
+export const REQUEST_DEADLINE_SLACK_MS = 150
 
 /** A request's deadline passed before (or while) a Redis operation could finish. */
 export class RequestDeadlineExceeded extends Error {

@@ -93,6 +93,7 @@ t.test('a Sentinel-managed primary killed under writes: Sentinel promotes the re
   await sleep(WRITE_AFTER_MS)
   await writers.stop()
   const promoted = await sentinels.primaryPort()
+  if (!service.alive()) throw new Error(`sessiond exited:\n${service.output().slice(-4000)}`)
   const result = await audit(service.port, sessions, acked)
   const all = stats(recorder.answers)
   const afterKill = stats(recorder.between(killedAt, killedAt + WRITE_AFTER_MS))

@@ -455,8 +455,15 @@ export async function allMessages (port: number, session: string): Promise<Array
   const messages: Array<{ id: string, seq: number, content: string }> = []
   let cursor: string | null = null
   do {
-    const answer = await call(port, 'GET', `/v1/sessions/${session}/messages?limit=200${cursor === null ? '' : `&cursor=${cursor}`}`)
-    if (answer.status !== 200) throw new Error(`GET messages: ${answer.status} ${answer.body}`)
+    const path = `/v1/sessions/${session}/messages?limit=200${cursor === null ? '' : `&cursor=${cursor}`}`
+    let answer = await call(port, 'GET', path)
+    // Reading back is not under test: a transport hiccup is retried (and said so), a status is not.
+    for (let retry = 0; answer.status === 0 && retry < 3; retry++) {
+      console.log(`# reading back ${path}: ${answer.error ?? 'no answer'} after ${answer.ms} ms, retrying`)
+      await sleep(200)
+      answer = await call(port, 'GET', path)
+    }
+    if (answer.status !== 200) throw new Error(`GET messages: ${answer.status} ${answer.error ?? ""} ${answer.body}`)
     const page = json<{ messages: Array<{ id: string, seq: number, content: string }>, next_cursor: string | null }>(answer)
     messages.push(...page.messages)
     cursor = page.next_cursor
