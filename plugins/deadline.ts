@@ -1,6 +1,6 @@
 // A whole-request deadline for Redis (contract §1, docs/decisions/0404), registered inside the /v1
 // scope after auth: before a route's handler runs, its Access gets a deadline REDIS_COMMAND_TIMEOUT_MS
-// + 150 ms away, and every Redis call the repositories make for the request ends by it (RedisStore.call),
+// + 100 ms away, and every Redis call the repositories make for the request ends by it (RedisStore.call),
 // however many commands the request needs. The clock starts once the body is in: a slow upload is the
 // client's time. A route whose work outlives the request (an event stream) opts out with
 // `config: { redisDeadline: false }` and bounds its own reads.

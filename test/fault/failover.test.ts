@@ -33,13 +33,15 @@ t.test('a Redis Cluster master killed under writes: its replica takes over and s
   const unknown = new Set<string>()
   const refused: Refused[] = []
   let next = 0
-  const writers = loop(24, messageWriter(service.port, recorder, agent, () => sessions[next++ % sessions.length]!, acked, unknown, 'cluster', refused))
+  const writers = loop(12, messageWriter(service.port, recorder, agent, () => sessions[next++ % sessions.length]!, acked, unknown, 'cluster', refused))
   await sleep(WRITE_BEFORE_MS)
   const node = cluster.nodes.find((n) => n.port === victim.port)!
+  await service.metric('nodejs_eventloop_lag_max_seconds') // reading it starts a new measurement
   const killedAt = Date.now()
   process.kill(node.pid, 'SIGKILL')
   await sleep(WRITE_AFTER_MS)
   await writers.stop()
+  const lagMs = Math.round(((await service.metric('nodejs_eventloop_lag_max_seconds')) ?? 0) * 1000)
   const after = await cluster.masters()
   const result = await audit(service.port, sessions, acked)
   serverTimes(recorder.answers, service.output())
@@ -69,6 +71,7 @@ t.test('a Redis Cluster master killed under writes: its replica takes over and s
     answers_after_kill: afterKill.byStatus,
     max_ms: all.max,
     server_max_ms: all.serverMax,
+    event_loop_lag_max_ms: lagMs,
     p99_ms: all.p99,
     answers_over_bound: all.overBound,
     server_answers_over_bound: all.serverOverBound,
@@ -90,12 +93,14 @@ t.test('a Sentinel-managed primary killed under writes: Sentinel promotes the re
   const unknown = new Set<string>()
   const refused: Refused[] = []
   let next = 0
-  const writers = loop(16, messageWriter(service.port, recorder, agent, () => sessions[next++ % sessions.length]!, acked, unknown, 'sentinel', refused))
+  const writers = loop(8, messageWriter(service.port, recorder, agent, () => sessions[next++ % sessions.length]!, acked, unknown, 'sentinel', refused))
   await sleep(WRITE_BEFORE_MS)
+  await service.metric('nodejs_eventloop_lag_max_seconds') // reading it starts a new measurement
   const killedAt = Date.now()
   process.kill(sentinels.primary.pid, 'SIGKILL')
   await sleep(WRITE_AFTER_MS)
   await writers.stop()
+  const lagMs = Math.round(((await service.metric('nodejs_eventloop_lag_max_seconds')) ?? 0) * 1000)
   const promoted = await sentinels.primaryPort()
   if (!service.alive()) throw new Error(`sessiond exited:\n${service.output().slice(-4000)}`)
   const result = await audit(service.port, sessions, acked)
@@ -124,6 +129,7 @@ t.test('a Sentinel-managed primary killed under writes: Sentinel promotes the re
     answers_after_kill: afterKill.byStatus,
     max_ms: all.max,
     server_max_ms: all.serverMax,
+    event_loop_lag_max_ms: lagMs,
     p99_ms: all.p99,
     answers_over_bound: all.overBound,
     server_answers_over_bound: all.serverOverBound,
