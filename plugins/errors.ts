@@ -15,9 +15,13 @@ declare module 'fastify' {
   }
 }
 import { AppError, PROBLEM_TYPE_PREFIX, problemTable, type ProblemCode } from '../src/errors.js'
-import { isRedisUnavailable } from '../src/redis/unavailable.js'
+import { isRedisUnavailable, unavailableCause } from '../src/redis/unavailable.js'
 
 interface ValidationIssue { path: string, message: string }
+
+/** A validation problem lists at most this many issues (and says how many there were): a body with
+ * 10 000 unknown fields gets a small answer, not one line per field. */
+export const MAX_LISTED_ISSUES = 20
 
 const frameworkCodes: Record<string, ProblemCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
@@ -37,9 +41,9 @@ const byStatus: Record<number, ProblemCode> = {
 /** An allowed value as a person reads it in a list: strings bare, anything else as JSON. */
 const listed = (value: unknown): string => typeof value === 'string' ? value : JSON.stringify(value)
 
-function validationIssues (err: FastifyError): ValidationIssue[] {
+function validationIssues (err: FastifyError, max: number): ValidationIssue[] {
   const context = (err as { validationContext?: string }).validationContext ?? 'body'
-  return (err.validation ?? []).map((issue) => {
+  return (err.validation ?? []).slice(0, max).map((issue) => {
     const params = issue.params as Record<string, unknown>
     const extra = typeof params.additionalProperty === 'string'
       ? `/${params.additionalProperty}`
@@ -70,9 +74,11 @@ function toProblem (err: FastifyError | AppError | Error, request: FastifyReques
   }
   const fe = err as FastifyError
   if (fe.validation !== undefined) {
-    const errors = validationIssues(fe)
-    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ')
-    return { problem: problemFor('validation_failed', detail, request.id, { errors }), headers: {} }
+    const total = fe.validation.length
+    const errors = validationIssues(fe, MAX_LISTED_ISSUES)
+    const more = total > errors.length ? `; and ${total - errors.length} more` : ''
+    const detail = errors.map((e) => `${e.path} ${e.message}`).join('; ') + more
+    return { problem: problemFor('validation_failed', detail, request.id, { errors, errors_total: total }), headers: {} }
   }
   if (isRedisUnavailable(err)) {
     return { problem: problemFor('redis_unavailable', 'Session storage is unavailable; retry shortly', request.id), headers: { 'retry-after': '1' } }
@@ -139,7 +145,8 @@ export default fp(async function errors (fastify) {
   fastify.setErrorHandler(function handleError (err: FastifyError, request, reply) {
     const { problem, headers } = toProblem(err, request)
     if (problem.status >= 500 && problem.code !== 'redis_unavailable') request.log.error({ err }, 'request failed')
-    else if (problem.status >= 500) request.log.warn({ err: { message: err.message, name: err.name } }, 'redis unavailable')
+    // One compact line that says why: timeout, refused, cluster_down … and the client's own words.
+    else if (problem.status >= 500) request.log.warn(unavailableCause(err), 'redis unavailable')
     return sendProblem(reply, problem, headers)
   })
 

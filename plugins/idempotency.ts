@@ -13,7 +13,8 @@ import { newId } from '../src/domain/ids.js'
 import { principalLabel } from '../src/domain/principal.js'
 import { AppError } from '../src/errors.js'
 
-export type IdempotentWork = (resourceId: string) => Promise<StoredResponse>
+/** The work of a create: with the resource id to use, and the request's claim when it has a key. */
+export type IdempotentWork = (resourceId: string, claim?: IdempotencyClaim) => Promise<StoredResponse>
 
 declare module 'fastify' {
   interface FastifyRequest { idempotencyClaim: () => IdempotencyClaim | undefined }
@@ -54,12 +55,12 @@ export default fp(async function idempotency (fastify) {
     const request = this.request
     const claim = request.idempotencyClaim()
     if (claim === undefined) return send(this, await work(newId()))
-    const reservation = await records.reserve(claim, newId())
+    const reservation = await records.reserve(claim, newId(), request.access)
     if (reservation.replay) return send(this.replayed(), reservation.response)
-    const response = await work(reservation.resourceId)
+    const response = await work(reservation.resourceId, claim)
     if (response.status < 300) {
       // The work is done; if storing its response fails, a retry redoes it with the same id (no duplicate).
-      await records.complete(claim, response).catch((err: Error) => {
+      await records.complete(claim, response, request.access).catch((err: Error) => {
         request.log.warn({ err: { message: err.message } }, 'could not store idempotent response')
       })
     }

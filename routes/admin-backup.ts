@@ -22,6 +22,8 @@ const backup: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.addContentTypeParser(NDJSON, (_request, payload, done) => { done(null, payload) })
 
   fastify.get('/export', {
+    // The stream runs as long as the sessions take to read; each read is bounded by the command timeout.
+    config: { redisDeadline: false },
     schema: {
       operationId: 'exportSessions',
       summary: 'Back up every session with everything under it, as NDJSON',
@@ -47,6 +49,7 @@ const backup: FastifyPluginAsyncTypebox = async (fastify) => {
   })
 
   fastify.post('/import', {
+    config: { redisDeadline: false },
     bodyLimit: config.importMaxBytes,
     // The body is a stream the handler reads; it is checked line by line, not by a body schema.
     validatorCompiler: () => () => true,

@@ -28,7 +28,7 @@ const audit: FastifyPluginAsyncTypebox = async (fastify) => {
     if (!isCalendarDate(date)) {
       throw new AppError('validation_failed', 'querystring/date is not a calendar date', { errors: [{ path: 'querystring/date', message: 'is not a calendar date' }] })
     }
-    const page = await fastify.repos.audit.list(date, cursor, limit)
+    const page = await fastify.repos.audit.list(date, cursor, limit, request.access.deadline)
     return { entries: page.items, next_cursor: page.nextCursor }
   })
 }

@@ -26,6 +26,8 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
   await fastify.register(fastifySSE, { heartbeatInterval: HEARTBEAT_MS })
 
   fastify.get('/sessions/:id/events', {
+    // A stream outlives any request deadline; its reads are bounded one by one (the command timeout).
+    config: { redisDeadline: false },
     sse: 'manual',
     schema: {
       operationId: 'streamSessionEvents',

@@ -33,7 +33,7 @@ const finalize: FastifyPluginAsyncTypebox = async (fastify) => {
       ifMatch: expectedVersion(request.headers['if-match'])
     })
     if (outcome.completed) fastify.metrics.sessionsFinalized.inc()
-    if (outcome.mustPublish) await repos.finalize.publish(outcome.result)
+    if (outcome.mustPublish) await repos.finalize.publish(outcome.result, request.access)
     return await reply.header('etag', etagOf(outcome.result.session.version)).send(outcome.result)
   })
 }

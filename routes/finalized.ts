@@ -22,7 +22,7 @@ const finalized: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request) => {
     const { after, cursor, limit } = request.query
-    const page = await repos.finalize.listFinalized({ after, cursor }, limit)
+    const page = await repos.finalize.listFinalized({ after, cursor }, limit, request.access)
     return { entries: page.items, next_cursor: page.nextCursor }
   })
 }

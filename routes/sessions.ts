@@ -29,10 +29,17 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     if (!mayActForUser(request.access, request.body.user_id)) throw new AppError('forbidden', 'A user token may only create its own sessions')
-    return await reply.idempotent(async (id) => {
-      const { session, created } = await repos.sessions.create(request.body, id)
+    return await reply.idempotent(async (id, claim) => {
+      const { session, created } = await repos.sessions.create(request.body, id, { access: request.access, claim })
       if (created) fastify.metrics.sessionsCreated.inc()
-      return { status: 201, body: session, headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) }, userId: session.user_id }
+      return {
+        status: 201,
+        body: session,
+        headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) },
+        userId: session.user_id,
+        // The stored response is the session's content: it is kept no longer than the session first lives.
+        keepUntilMs: Date.parse(session.expires_at)
+      }
     })
   })
 

@@ -27,7 +27,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => await reply.idempotent(async (snapshotId) => ({
     status: 201,
-    body: await repos.userProgress.add(request.params.user_id, snapshotId, request.body),
+    body: await repos.userProgress.add(request.params.user_id, snapshotId, request.body, request.access),
     headers: {},
     userId: request.params.user_id
   })))
@@ -46,7 +46,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const page = await repos.userProgress.list(request.params.user_id, request.query.cursor, request.query.limit)
+    const page = await repos.userProgress.list(request.params.user_id, request.query.cursor, request.query.limit, request.access)
     return { snapshots: page.items, next_cursor: page.nextCursor }
   })
 
@@ -63,7 +63,7 @@ const userProgress: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request) => {
-    const latest = await repos.userProgress.latest(request.params.user_id)
+    const latest = await repos.userProgress.latest(request.params.user_id, request.access)
     if (latest === null) throw new AppError('not_found', 'No progress snapshot within the retention')
     return latest
   })

@@ -80,7 +80,8 @@ export const Problem = Type.Object({
   detail: Type.String({ description: 'What went wrong with this request' }),
   code: Type.String({ description: 'Stable snake_case code: switch on this (docs/errors.md lists them all)' }),
   request_id: Type.String({ description: 'The x-request-id of the response; quote it when reporting a problem' }),
-  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { description: 'validation_failed: each problem with its path' })),
+  errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }), { description: 'validation_failed: each problem with its path (the first 20 at most)' })),
+  errors_total: Type.Optional(Type.Integer({ description: 'validation_failed: how many problems the request has; `errors` lists the first 20 at most' })),
   current_version: Type.Optional(Type.Integer({ description: 'version_conflict: the session\'s version now' })),
   missing_steps: Type.Optional(Type.Array(Type.Integer(), { description: 'incomplete_steps: the unsaved steps' })),
   current_scene_id: Type.Optional(Nullable(Type.String({ description: 'scene_mismatch: the session\'s current scene' })))

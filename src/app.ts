@@ -27,6 +27,7 @@ import auth from '../plugins/auth.js'
 import rateLimit from '../plugins/rate-limit.js'
 import audit from '../plugins/audit.js'
 import idempotency from '../plugins/idempotency.js'
+import deadline from '../plugins/deadline.js'
 import cors from '../plugins/cors.js'
 import sessionRoutes from '../routes/sessions.js'
 import userRoutes from '../routes/users.js'
@@ -130,6 +131,8 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(rateLimit)
     await v1.register(audit)
     await v1.register(idempotency)
+    // Before the routes: each route's handler runs with its request's Redis deadline set.
+    await v1.register(deadline)
     v1.setNotFoundHandler(app.answerNotFound)
 
     await v1.register(sessionRoutes)

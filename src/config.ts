@@ -43,6 +43,8 @@ export interface Config {
   /** POST /v1/admin/import reads at most this many bytes (contract §9); `npx sessiond import` has no cap. */
   importMaxBytes: number
   shutdownGraceMs: number
+  /** SIGTERM: readiness turns 503 and the listener keeps serving this long before the server closes. */
+  shutdownDrainMs: number
   redis: RedisConfig
   keys: { system: string, env: string }
   sessions: {
@@ -271,6 +273,7 @@ export function loadConfig (env: Env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 2 ** 40),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 600_000),
     redis: redisConfig(env, nodeEnv),
     keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },
     sessions: {

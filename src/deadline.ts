@@ -17,3 +17,18 @@ export async function withDeadline<T> (ms: number, work: Promise<T>, what: strin
     clearTimeout(timer)
   }
 }
+
+/**
+ * A request's Redis work ends within REDIS_COMMAND_TIMEOUT_MS + 250 ms however many commands it needs
+ * (contract §1, docs/decisions/0404): its deadline is set before the handler runs, this much past the
+ * command timeout; the other 150 ms are for answering, and for an event loop that runs late.
+ */
+export const REQUEST_DEADLINE_SLACK_MS = 100
+
+/** A request's deadline passed before (or while) a Redis operation could finish. */
+export class RequestDeadlineExceeded extends Error {
+  constructor (operation: string) {
+    super(`${operation}: the request's deadline for Redis passed`)
+    this.name = 'RequestDeadlineExceeded'
+  }
+}

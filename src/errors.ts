@@ -179,9 +179,10 @@ export const sessionNotFound = (): AppError => new AppError('session_not_found',
 export const versionConflict = (currentVersion: number): AppError =>
   new AppError('version_conflict', `The session is at version ${currentVersion}`, { current_version: currentVersion })
 
-/** Redis is down, failing over, or slower than REDIS_COMMAND_TIMEOUT_MS. */
+/** Redis is down, failing over, or slower than REDIS_COMMAND_TIMEOUT_MS. Keeps what Redis or the client
+ * said (`cause`) and which operation met it, for the log line; the client sees neither. */
 export class RedisUnavailableError extends AppError {
-  constructor (cause?: unknown) {
+  constructor (cause?: unknown, readonly operation?: string) {
     super('redis_unavailable', 'Session storage is unavailable; retry shortly', {}, { 'retry-after': '1' })
     if (cause !== undefined) this.cause = cause
   }

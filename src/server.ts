@@ -1,5 +1,7 @@
 // The only file with side effects: load config, start the embedded Redis when asked, build the app,
-// listen, and shut down gracefully (readiness 503 at once, in-flight requests finish, Redis closes).
+// listen, and shut down gracefully: on SIGTERM readiness turns 503 at once while the listener keeps
+// serving for SHUTDOWN_DRAIN_MS (load balancers stop sending), then the server closes, in-flight
+// requests finish within SHUTDOWN_GRACE_MS, and Redis closes (docs/decisions/0407).
 import 'dotenv/config'
 import closeWithGrace from 'close-with-grace'
 import { loadConfig, ConfigError, type Config } from './config.js'
@@ -45,10 +47,18 @@ async function main (): Promise<void> {
     app.log.info({ redis_url: embedded.url, data_dir: embedded.dataDir, redis_pid: embedded.pid }, 'embedded redis-server started (development default)')
   }
 
-  const grace = closeWithGrace({ delay: config.shutdownGraceMs, logger: app.log, skip: [...STOP_SIGNALS] }, async ({ signal, err }) => {
+  let stopSignal: NodeJS.Signals | undefined
+  const drainMs = config.shutdownDrainMs
+  const grace = closeWithGrace({ delay: drainMs + config.shutdownGraceMs, logger: app.log, skip: [...STOP_SIGNALS] }, async ({ err }) => {
     if (err !== undefined) app.log.error({ err }, 'shutting down after an unexpected error')
-    else if (signal !== undefined) app.log.info({ signal }, 'shutting down')
-    // preClose turns readiness to 503 at once; close() lets in-flight requests finish and quits Redis.
+    // Readiness 503 at once. On SIGTERM (an orchestrator) the listener keeps serving while load
+    // balancers notice; Ctrl-C (SIGINT) and an error stop without the pause.
+    app.lifecycle.shuttingDown = true
+    if (stopSignal === 'SIGTERM' && drainMs > 0) {
+      app.log.info({ drain_ms: drainMs }, 'draining: readiness 503, still serving')
+      await new Promise((resolve) => setTimeout(resolve, drainMs))
+    }
+    // preClose hooks (event streams end), then no new connections; in-flight requests finish; Redis quits.
     await app.close()
     await embedded?.stop()
   })
@@ -57,14 +67,15 @@ async function main (): Promise<void> {
   // Our listeners stay installed throughout (close-with-grace swaps its own, and a signal landing in
   // between gets the default action: death without a graceful close).
   let stopRequestedAt: number | undefined
-  for (const stopSignal of STOP_SIGNALS) {
-    process.on(stopSignal, () => {
+  for (const signal of STOP_SIGNALS) {
+    process.on(signal, () => {
       if (stopRequestedAt === undefined) {
         stopRequestedAt = Date.now()
-        app.log.info({ signal: stopSignal }, 'shutting down')
+        stopSignal = signal
+        app.log.info({ signal }, 'shutting down')
         void grace.close()
       } else if (Date.now() - stopRequestedAt > SIGNAL_ECHO_MS) {
-        app.log.error({ signal: stopSignal }, 'second stop signal: exiting without waiting')
+        app.log.error({ signal }, 'second stop signal: exiting without waiting')
         process.exit(1)
       }
     })

@@ -75,6 +75,7 @@ t.test('every variable is parsed into the typed config', async (t) => {
     LOG_LEVEL: 'debug',
     BODY_LIMIT_BYTES: '2048',
     SHUTDOWN_GRACE_MS: '2500',
+    SHUTDOWN_DRAIN_MS: '1500',
     REDIS_URL: 'rediss://user:pw@redis.example:6380/2',
     REDIS_USERNAME: 'svc',
     REDIS_PASSWORD: 'hunter2',
@@ -112,6 +113,7 @@ t.test('every variable is parsed into the typed config', async (t) => {
     logLevel: 'debug',
     bodyLimitBytes: 2048,
     shutdownGraceMs: 2500,
+    shutdownDrainMs: 1500,
     keys: { system: 'sess', env: 'prod' },
     redis: {
       mode: 'standalone',

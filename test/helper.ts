@@ -15,10 +15,18 @@ import { createKeys, type Keys } from '../src/redis/keys.js'
 import { createRedisClient } from '../src/redis/client.js'
 import { RedisStore } from '../src/redis/store.js'
 import { createRepositories, closeRepositories, type Repositories } from '../src/repositories/index.js'
+import { aclRule } from '../src/redis/acl.js'
 import { SignJWT } from 'jose'
 import type { BrowserContext } from 'playwright-core'
 
 let server: Promise<EmbeddedRedis> | undefined
+
+/**
+ * SESSIOND_TEST_REDIS_ACL=1: apps and stores under test reach Redis as a user with exactly sessiond's
+ * ACL rule (src/redis/acl.ts), so a command it lacks fails a test with NOPERM; the tests' own inspecting
+ * connections keep the default user.
+ */
+const ACL_USER = process.env.SESSIOND_TEST_REDIS_ACL === '1' ? { user: 'sessiond', password: 'sessiond-test-password', system: 'sessiond', env: '*' } : undefined
 
 /** A fresh folder under the system temp folder, removed when `test` ends (tests leave nothing behind). */
 export function tempDir (test: Tap, prefix: string): string {
@@ -31,7 +39,7 @@ export function tempDir (test: Tap, prefix: string): string {
 export async function testRedis (): Promise<EmbeddedRedis> {
   if (server === undefined) {
     const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-test-'))
-    server = startEmbeddedRedis({ dataDir, appendOnly: false })
+    server = startEmbeddedRedis({ dataDir, appendOnly: false, extraArgs: ACL_USER === undefined ? [] : ['--user', ...aclRule(ACL_USER).split(' ')] })
     t.teardown(async () => {
       const redis = await server!
       try {
@@ -71,7 +79,7 @@ export interface TestApp {
   /** A separate raw client for looking at what is in Redis. */
   redis: Redis
   /** Every key this test's app has written (SCAN over its prefix); rate-limit counters, the audit trail
-   * and the slots' expiry indexes, which sessions share, only with `{ bookkeeping: true }`. */
+   * (with its pseudonyms) and the slots' expiry indexes, which sessions share, only with `{ bookkeeping: true }`. */
   allKeys: (options?: { bookkeeping?: boolean }) => Promise<string[]>
 }
 
@@ -83,8 +91,9 @@ export interface TestBuildOptions extends BuildOptions {
 /** A config on the test file's Redis with a fresh key prefix (KEY_ENV); extra env overrides defaults. */
 async function testConfig (env: Record<string, string>): Promise<Config> {
   const redisServer = await testRedis()
+  const url = ACL_USER === undefined ? redisServer.url : redisServer.url.replace('redis://', `redis://${ACL_USER.user}:${ACL_USER.password}@`)
   return loadConfig({
-    REDIS_URL: redisServer.url,
+    REDIS_URL: url,
     KEY_ENV: `t${randomBytes(6).toString('hex')}`,
     LOG_LEVEL: 'silent',
     // Tests send bursts; the rate-limit tests set their own limit.
@@ -93,11 +102,12 @@ async function testConfig (env: Record<string, string>): Promise<Config> {
   })
 }
 
-const BOOKKEEPING = /^global:[^:]+:[^:]+:(ratelimit|audit|expiry):/
+const BOOKKEEPING = /^(global:[^:]+:[^:]+:(ratelimit|audit|expiry|principal)|user:[^:]+:[^:]+:pseudonym):/
 
 /** A raw client for looking at what is in Redis, and the SCAN of one key prefix. */
 function inspector (test: Tap, config: Config): Pick<TestApp, 'redis' | 'keys' | 'allKeys'> {
-  const redis = new Redis(config.redis.url!, { lazyConnect: false, maxRetriesPerRequest: 1 })
+  // The default user: the tests look at everything, whatever the app's own user may do.
+  const redis = new Redis(config.redis.url!.replace(/\/\/[^@/]+@/, '//'), { lazyConnect: false, maxRetriesPerRequest: 1 })
   test.teardown(() => redis.disconnect())
   const keys = createKeys(config.keys)
   const allKeys = async (options: { bookkeeping?: boolean } = {}): Promise<string[]> => {
@@ -162,12 +172,12 @@ export interface PrivateRedis {
   restart: () => Promise<EmbeddedRedis>
 }
 
-/** A redis-server of the test's own, for tests that pause, stop, kill or restart it (extraArgs: more redis-server settings). */
-export async function privateRedis (test: Tap, options: { appendOnly?: boolean, extraArgs?: string[] } = {}): Promise<PrivateRedis> {
+/** A redis-server of the test's own, for tests that pause, stop, kill, slow down or restart it. */
+export async function privateRedis (test: Tap, options: { appendOnly?: boolean, extraArgs?: string[], port?: number } = {}): Promise<PrivateRedis> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sessiond-private-'))
   const appendOnly = options.appendOnly ?? false
   const extraArgs = options.extraArgs ?? []
-  let server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs })
+  let server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs, port: options.port })
   const port = server.port
   test.teardown(async () => {
     if (isAlive(server.pid)) process.kill(server.pid, 'SIGCONT') // a paused server cannot stop
@@ -178,8 +188,28 @@ export async function privateRedis (test: Tap, options: { appendOnly?: boolean, 
     get server () { return server },
     dataDir,
     restart: async () => {
-      server = await startEmbeddedRedis({ dataDir, appendOnly, port, extraArgs })
+      server = await startEmbeddedRedis({ dataDir, appendOnly, extraArgs, port })
       return server
+    }
+  }
+}
+
+/**
+ * Makes every command on a redis-server (started with `--enable-debug-command yes`) wait about `ms`:
+ * a second connection runs DEBUG SLEEP back to back, so a command waits for the sleep under way and,
+ * usually, the next command of the same request for another one. Returns stop().
+ */
+export function slowDown (url: string, ms: number): { stop: () => Promise<void> } {
+  const sleeper = new Redis(url, { maxRetriesPerRequest: 0, commandTimeout: ms * 4 })
+  let running = true
+  const loop = (async () => {
+    while (running) await sleeper.call('DEBUG', 'SLEEP', String(ms / 1000)).catch(async () => await sleep(10))
+  })()
+  return {
+    stop: async () => {
+      running = false
+      await loop
+      sleeper.disconnect()
     }
   }
 }
@@ -234,12 +264,17 @@ export interface TokenOptions {
   audience?: string
   /** Leave out the exp claim. */
   noExp?: boolean
+  /** Seconds from now of the iat claim (default -1). */
+  issuedIn?: number
+  /** Seconds from now of an nbf claim (default: none). */
+  notBeforeIn?: number
 }
 
 /** An HS256 end-user JWT whose subject is `sub`. */
 export async function userToken (sub: string, options: TokenOptions = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
-  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(now - 1)
+  let jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(sub).setIssuedAt(now + (options.issuedIn ?? -1))
+  if (options.notBeforeIn !== undefined) jwt = jwt.setNotBefore(now + options.notBeforeIn)
   if (options.noExp !== true) jwt = jwt.setExpirationTime(now + (options.expiresIn ?? 300))
   if (options.issuer !== undefined) jwt = jwt.setIssuer(options.issuer)
   if (options.audience !== undefined) jwt = jwt.setAudience(options.audience)

@@ -33,6 +33,21 @@ t.test('unknown fields in bodies and queries are rejected, never silently droppe
   t.equal(json(query).code, 'validation_failed')
 })
 
+t.test('a body with 10 000 unknown fields gets a small answer: 20 problems listed, and how many there were', async (t) => {
+  const { app } = await buildTestApp(t, authEnv)
+  const payload: Record<string, unknown> = { user_id: 'u1' }
+  for (let i = 0; i < 10_000; i++) payload[`field_${i}`] = i
+  const response = await app.inject({ method: 'POST', url: '/v1/sessions', headers: service, payload })
+  t.equal(response.statusCode, 400)
+  const problem = json(response)
+  t.equal(problem.errors.length, 20, 'at most 20 listed')
+  t.equal(problem.errors_total, 10_000, 'with the total count')
+  t.match(problem.detail, /; and 9980 more$/)
+  t.ok(response.body.length < 4096, `the answer is ${response.body.length} bytes`)
+  const one = json(await app.inject({ method: 'POST', url: '/v1/sessions', headers: service, payload: { user_id: 'u1', colour: 'red' } }))
+  t.equal(one.errors_total, 1, 'a single problem is counted too')
+})
+
 /** What a request schema fails to bound, if anything (strings, arrays, free objects). */
 function unbounded (schema: any, at: string): string[] {
   if (schema === null || typeof schema !== 'object') return []

@@ -3,7 +3,8 @@ import t, { type Test } from 'tap'
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { buildApp } from '../src/app.js'
 import { loadConfig } from '../src/config.js'
-import { createSession, privateRedis, sleep, type PrivateRedis, type Tap } from './helper.js'
+import { startEmbeddedRedis } from '../src/redis/embedded-server.js'
+import { createSession, freePort, privateRedis, sleep, slowDown, tempDir, type PrivateRedis, type Tap } from './helper.js'
 
 const COMMAND_TIMEOUT_MS = 300
 const BOUND_MS = COMMAND_TIMEOUT_MS + 250
@@ -125,4 +126,58 @@ t.test('a write acknowledged more than a second before Redis is killed survives 
   await redis.restart()
   await untilStatus(app, '/health/ready', 200, 5000)
   await assertStored(t, app, created)
+})
+
+t.test('a Redis slow on every command: requests of many commands still answer within the command timeout + 250 ms', async (t) => {
+  const timeoutMs = 500
+  const bound = timeoutMs + 250
+  const redis = await privateRedis(t, { extraArgs: ['--enable-debug-command', 'yes'] })
+  const app = await buildApp(loadConfig({ REDIS_URL: redis.server.url, REDIS_COMMAND_TIMEOUT_MS: String(timeoutMs), LOG_LEVEL: 'silent' }))
+  await app.ready()
+  t.teardown(() => app.close())
+  const sessions = []
+  for (let i = 0; i < 3; i++) sessions.push(await createSession(app, { user_id: 'slow-user' }))
+  const slow = slowDown(redis.server.url, 450)
+  t.teardown(slow.stop)
+  await sleep(100)
+  const requests: InjectOptions[] = [
+    { method: 'POST', url: '/v1/sessions', payload: { user_id: 'slow-user' }, headers: { 'idempotency-key': 'slow-create' } },
+    { method: 'POST', url: `/v1/sessions/${sessions[0]!.id}/messages`, payload: { role: 'user', content: 'hi' }, headers: { 'idempotency-key': 'slow-message' } },
+    { method: 'PATCH', url: `/v1/sessions/${sessions[1]!.id}`, payload: { metadata: { a: 1 } } },
+    { method: 'DELETE', url: `/v1/sessions/${sessions[2]!.id}` },
+    { method: 'GET', url: '/v1/users/slow-user/sessions' },
+    { method: 'DELETE', url: '/v1/users/slow-user/sessions' },
+    { method: 'GET', url: `/v1/sessions/${sessions[0]!.id}` }
+  ]
+  for (const request of requests) {
+    const { response, elapsed } = await timed(app, request)
+    t.ok(elapsed <= bound, `${request.method} ${request.url}: ${response.statusCode} in ${elapsed} ms (bound ${bound} ms)`)
+    // 404: the erasure before it may have gone through.
+    t.ok(response.statusCode < 300 || response.statusCode === 404 || response.statusCode === 503, `${response.statusCode}: an answer or 503, never a 500`)
+    if (response.statusCode === 503) t.match(response.json(), { code: 'redis_unavailable' })
+  }
+  await slow.stop()
+  const retried = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'slow-user' }, headers: { 'idempotency-key': 'slow-create' } })
+  t.equal(retried.statusCode, 201, 'a create retried with its key once Redis is quick again succeeds')
+  const listed = (await app.inject('/v1/users/slow-user/sessions')).json().sessions.map((s: { id: string }) => s.id)
+  t.equal(listed.filter((id: string) => id === retried.json().id).length, 1, 'and exists once')
+})
+
+t.test('started while Redis is down: live 200, ready 503, API 503 at once; ready by itself once Redis appears', async (t) => {
+  const port = await freePort()
+  const app = await buildApp(loadConfig({ REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_COMMAND_TIMEOUT_MS: String(COMMAND_TIMEOUT_MS), LOG_LEVEL: 'silent' }))
+  await app.ready()
+  t.teardown(() => app.close())
+  t.equal((await app.inject('/health/live')).statusCode, 200)
+  t.equal((await app.inject('/health/ready')).statusCode, 503)
+  const { response, elapsed } = await timed(app, { method: 'POST', url: '/v1/sessions', payload: { user_id: 'early' } })
+  t.equal(response.statusCode, 503)
+  t.match(response.json(), { code: 'redis_unavailable' })
+  t.ok(elapsed <= BOUND_MS, `answered in ${elapsed} ms`)
+  const dataDir = tempDir(t, 'late-redis')
+  const redis = await startEmbeddedRedis({ dataDir, appendOnly: false, port })
+  t.teardown(() => redis.stop())
+  const readyAfter = await untilStatus(app, '/health/ready', 200, 5000)
+  t.ok(readyAfter <= 3000, `ready ${readyAfter} ms after Redis started`)
+  t.equal((await app.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'early' } })).statusCode, 201)
 })

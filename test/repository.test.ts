@@ -41,3 +41,9 @@ t.test('LICENSE is the Apache License 2.0 that package.json names, in full', asy
     t.match(license, section)
   }
 })
+
+t.test('docs/redis.md shows the ACL rule the suites run under, verbatim', async (t) => {
+  const { aclRule } = await import('../src/redis/acl.js')
+  const rule = aclRule({ user: 'sessiond', password: '<password>', system: 'sessiond', env: 'prod' })
+  t.match(read('docs/redis.md'), `ACL SETUSER ${rule}\n`)
+})

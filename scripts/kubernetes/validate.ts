@@ -2,7 +2,8 @@
 // unknown fields), every kustomization built (scripts/kubernetes/kustomize.ts) and its output checked
 // the same way, then the references between the objects and the app: probe and scrape paths are
 // routes of the app, ports line up, the ConfigMap loads through src/config.ts, the Secret template
-// holds placeholders only, and the pod outlives SHUTDOWN_GRACE_MS plus the preStop pause.
+// holds placeholders only, and the pod outlives SHUTDOWN_GRACE_MS plus the drain (preStop pause and
+// SHUTDOWN_DRAIN_MS).
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -228,14 +229,16 @@ function crossCheck (docs: Doc[], secretTemplates: Doc[], hasRoute: (path: strin
     if (portOf(httpGet.port) === undefined) fail(`${probe} port ${String(httpGet.port)} is no container port`)
   }
 
-  // Stopping: the kubelet waits long enough for the preStop pause plus the app's own grace.
+  // Stopping: the pod keeps serving while it leaves the Service endpoints (a preStop pause, or the app's
+  // own SHUTDOWN_DRAIN_MS after SIGTERM), and the kubelet waits for that plus the app's grace.
   const grace = deployment.spec?.template?.spec?.terminationGracePeriodSeconds as number | undefined
   const pause = preStopPause(app)
-  if (pause === 0) fail('no preStop pause: the pod would stop before it leaves the Service endpoints')
   if (config !== undefined) {
-    const needed = config.shutdownGraceMs / 1000 + pause
+    const drain = config.shutdownDrainMs / 1000
+    if (pause === 0 && drain === 0) fail('no drain: neither a preStop pause nor SHUTDOWN_DRAIN_MS, so the pod would stop before it leaves the Service endpoints')
+    const needed = config.shutdownGraceMs / 1000 + drain + pause
     if (grace === undefined || grace <= needed) {
-      fail(`terminationGracePeriodSeconds ${String(grace)} must exceed SHUTDOWN_GRACE_MS/1000 + preStop pause = ${needed}`)
+      fail(`terminationGracePeriodSeconds ${String(grace)} must exceed SHUTDOWN_GRACE_MS/1000 + SHUTDOWN_DRAIN_MS/1000 + preStop pause = ${needed}`)
     }
   }
 

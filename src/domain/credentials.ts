@@ -13,7 +13,7 @@ import type { Principal } from './principal.js'
 export interface Authenticated { principal: Principal, access: Access }
 
 /** Why a request has no principal; the reason goes to the debug log, never the token. */
-export type AuthFailure = 'missing_token' | 'malformed_header' | 'unknown_key' | 'invalid_jwt' | 'expired_jwt' | 'invalid_subject'
+export type AuthFailure = 'missing_token' | 'malformed_header' | 'unknown_key' | 'invalid_jwt' | 'expired_jwt' | 'future_jwt' | 'invalid_subject'
 
 export type AuthResult = Authenticated | { failure: AuthFailure }
 
@@ -22,7 +22,7 @@ export interface Authenticator {
   authenticate: (authorization: string | undefined) => AuthResult | Promise<AuthResult>
 }
 
-/** Seconds of clock skew tolerated on exp / nbf / iat. */
+/** Seconds of clock skew tolerated on exp / nbf / iat: a token issued or valid from later than this is refused. */
 export const JWT_CLOCK_TOLERANCE_S = 5
 /** Longer bearer values are refused before any work is done on them. */
 export const MAX_TOKEN_LENGTH = 8192
@@ -112,6 +112,9 @@ export async function createAuthenticator (config: Config['auth'], cacheSize: nu
         clockTolerance: JWT_CLOCK_TOLERANCE_S,
         requiredClaims: ['exp', 'sub']
       })
+      // jose checks nbf against the tolerance but iat only with maxTokenAge: a token "issued" in the future
+      // (a skewed or forged clock) is refused here, before it could be remembered.
+      if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + JWT_CLOCK_TOLERANCE_S) return { failure: 'future_jwt' }
       const sub = payload.sub
       // An empty sub would read as "any owner" to the session scripts: refuse anything not a user id.
       if (typeof sub !== 'string' || !SUBJECT.test(sub)) return { failure: 'invalid_subject' }
@@ -120,7 +123,8 @@ export async function createAuthenticator (config: Config['auth'], cacheSize: nu
       verified.set(token, authenticated, payload.exp! * 1000)
       return authenticated
     } catch (err) {
-      return { failure: err instanceof joseErrors.JWTExpired ? 'expired_jwt' : 'invalid_jwt' }
+      if (err instanceof joseErrors.JWTExpired) return { failure: 'expired_jwt' }
+      return { failure: err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'nbf' ? 'future_jwt' : 'invalid_jwt' }
     }
   }
 

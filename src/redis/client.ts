@@ -75,6 +75,15 @@ function newClient (config: RedisConfig, url?: string): RedisClient {
   }
 }
 
+interface Queues { commandQueue?: { length: number }, offlineQueue?: { length: number } }
+
+/** Commands sent and not answered yet (timed-out ones included until Redis answers), over every connection. */
+export function pendingCommands (client: RedisClient): number {
+  const queued = (c: unknown): number => ((c as Queues).commandQueue?.length ?? 0) + ((c as Queues).offlineQueue?.length ?? 0)
+  if (client instanceof Cluster) return queued(client) + client.nodes('all').reduce((sum, node) => sum + queued(node), 0)
+  return queued(client)
+}
+
 export function topologyOf (client: RedisClient): 'standalone' | 'cluster' | 'sentinel' {
   if (client instanceof Cluster) return 'cluster'
   return client.options.sentinels !== null && client.options.sentinels !== undefined && client.options.sentinels.length > 0

@@ -104,6 +104,10 @@ export function createKeys ({ system, env }: KeySettings) {
     userProgressDocs: (userId: string): string => build('user', 'progress_docs', userHash(userId)),
     /** Idempotency records whose stored responses carry this user's data (deleted on erasure). */
     userIdempotency: (userId: string): string => build('user', 'idempotency', userHash(userId)),
+    /** The random pseudonym the audit trail names this user by (deleted on erasure: docs/decisions/0406). */
+    userPseudonym: (userId: string): string => build('user', 'pseudonym', userHash(userId)),
+    /** Whom an audit pseudonym stands for (deleted on erasure, with userPseudonym). */
+    auditPrincipal: (pseudonym: string): string => build('global', 'principal', pseudonym),
 
     /** An Idempotency-Key record outside any session, by the digest of (principal, operation, key). */
     idempotency: (scopeDigest: string): string => build('global', 'idempotency', scopeDigest),

@@ -31,8 +31,8 @@ export const SCRIPT_NAMES = [
 ] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 
-/** Runs a defined script; RedisStore times it and classifies transport failures. */
-export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]) => Promise<unknown>
+/** Runs a defined script; RedisStore times it, bounds it by `deadline` and classifies transport failures. */
+export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number) => Promise<unknown>
 
 /** Options that change the generated Lua. */
 export interface ScriptOptions {
@@ -112,6 +112,8 @@ export interface CreateSessionInput {
   maxLifetimeSeconds: number
   schemaVersion: number
   created: ChangeEvent<'session.created'>
+  /** Digest of the global Idempotency-Key record the create answers from ('' for none). */
+  idempotencyDigest: string
 }
 
 export interface SummaryRead {
@@ -151,12 +153,19 @@ const SESSION_READS: ReadonlySet<ScriptName> = new Set<ScriptName>([
 ])
 
 export class Scripts {
-  private readonly writeListeners: Array<(sessionId: string) => void> = []
-
   constructor (
     private readonly run: ScriptRunner,
-    private readonly keys: Keys
+    private readonly keys: Keys,
+    /** A request's deadline (performance.now() ms) every call of these scripts ends by (docs/decisions/0404). */
+    private readonly deadline?: number,
+    /** Shared by every deadline-bound copy (`until`). */
+    private readonly writeListeners: Array<(sessionId: string) => void> = []
   ) {}
+
+  /** The same scripts, each call bounded by `deadline` (undefined: these, bounded per command only). */
+  until (deadline: number | undefined): Scripts {
+    return deadline === undefined ? this : new Scripts(this.run, this.keys, deadline, this.writeListeners)
+  }
 
   /**
    * Calls `listener` after every session script that may have changed the session, whatever its
@@ -168,16 +177,17 @@ export class Scripts {
   }
 
   private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
-    if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+    const keys = this.keys.sessionKeys(id)
+    if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
     try {
-      return unwrapScriptReply(await this.run(name, this.keys.sessionKeys(id), args))
+      return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
     } finally {
       for (const listener of this.writeListeners) listener(id)
     }
   }
 
   private async plain (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown[]> {
-    return unwrapScriptReply(await this.run(name, keys, args))
+    return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
   }
 
   // ---- sessions ----
@@ -185,7 +195,7 @@ export class Scripts {
   async createSession (id: string, input: CreateSessionInput): Promise<{ created: boolean, record: SessionRecord }> {
     const reply = await this.session('createSession', id, [
       id, input.userId, input.workspaceId, input.kind, input.state, input.safetyLevel, input.therapeuticGoals,
-      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, encodedValues(input.created)
+      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, encodedValues(input.created), input.idempotencyDigest
     ])
     return { created: reply[0] === 0, record: sessionRecord(reply[1]) }
   }
@@ -208,8 +218,9 @@ export class Scripts {
     return sessionRecord((await this.session('updateSession', id, args))[1])
   }
 
-  async deleteSession (id: string, input: { owner: Owner, ifMatch: string }): Promise<{ userId: string }> {
-    return { userId: str((await this.session('deleteSession', id, [input.owner, input.ifMatch]))[1]) }
+  async deleteSession (id: string, input: { owner: Owner, ifMatch: string }): Promise<{ userId: string, idempotencyDigest: string, finalized: boolean }> {
+    const reply = await this.session('deleteSession', id, [input.owner, input.ifMatch])
+    return { userId: str(reply[1]), idempotencyDigest: str(reply[2]), finalized: str(reply[3]) !== '' }
   }
 
   async readSummary (id: string, input: { owner: Owner, touch: boolean }): Promise<SummaryRead> {
@@ -492,7 +503,8 @@ export class Scripts {
     return { state: reply[0] === 0 ? 'new' : 'unfinished', resourceId: str(reply[1]) }
   }
 
-  async completeIdempotency (claim: IdempotencyClaim, response: string): Promise<boolean> {
-    return (await this.plain('completeIdempotency', [this.keys.idempotency(claim.digest)], [claim.fingerprint, response]))[0] === 1
+  /** Stores the response; the record then expires at `keepUntilMs` if that is before its 24 h. */
+  async completeIdempotency (claim: IdempotencyClaim, response: string, keepUntilMs?: number): Promise<boolean> {
+    return (await this.plain('completeIdempotency', [this.keys.idempotency(claim.digest)], [claim.fingerprint, response, keepUntilMs ?? '']))[0] === 1
   }
 }

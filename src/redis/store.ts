@@ -1,5 +1,6 @@
 // What repositories talk to: the key builder, the typed scripts, and one place where every Redis call
-// is timed for metrics and its failures are classified (unavailable → 503, else a bug).
+// is timed for metrics, bounded by its request's deadline, and its failures are classified
+// (unavailable → 503, else a bug).
 import { Cluster } from 'ioredis'
 import type { RedisClient } from './client.js'
 import type { Keys } from './keys.js'
@@ -7,17 +8,23 @@ import { defineScripts } from './script-loader.js'
 import { Scripts, luaConstants, type ScriptArg, type ScriptName, type ScriptOptions } from './scripts.js'
 import { isRedisUnavailable } from './unavailable.js'
 import { AppError, RedisUnavailableError } from '../errors.js'
+import { RequestDeadlineExceeded } from '../deadline.js'
 
 /** Called after every Redis operation with its name, duration and outcome. */
 export type RedisObserver = (operation: string, seconds: number, failed: boolean) => void
 
 type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>
 
+/** What carries a request's deadline (an Access does). */
+export interface Bounded { readonly deadline?: number }
+
 export class RedisStore {
   readonly scripts: Scripts
   /** On a Cluster a script reaches one slot only; repositories read across slots command by command. */
   readonly isCluster: boolean
   private readonly defined: Map<string, number | undefined>
+  /** ioredis fails a command after this long by itself (REDIS_COMMAND_TIMEOUT_MS). */
+  private readonly commandTimeoutMs: number
 
   constructor (
     readonly client: RedisClient,
@@ -26,31 +33,65 @@ export class RedisStore {
     options: Partial<ScriptOptions> = {}
   ) {
     this.isCluster = client instanceof Cluster
+    const connection = client instanceof Cluster ? client.options.redisOptions : client.options
+    this.commandTimeoutMs = connection?.commandTimeout ?? Infinity
     this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }))
-    this.scripts = new Scripts(async (name, keys, args) => await this.runScript(name, keys, args), keys)
+    this.scripts = new Scripts(async (name, keys, args, deadline) => await this.runScript(name, keys, args, deadline), keys)
   }
 
-  /** Runs one Redis operation: timed, and with transport failures turned into RedisUnavailableError. */
-  async call<T> (operation: string, fn: (client: RedisClient) => Promise<T>): Promise<T> {
-    const started = process.hrtime.bigint()
+  /** The scripts, each call bounded by the request deadline `bound` carries (if any). */
+  scriptsFor (bound: Bounded): Scripts {
+    return this.scripts.until(bound.deadline)
+  }
+
+  /**
+   * Runs one Redis operation of one round trip (one command, or commands sent together): timed, and with
+   * transport failures turned into RedisUnavailableError. With a `deadline` (performance.now() ms, a
+   * request's: docs/decisions/0404) the operation is not sent once it has passed, and is given up at it
+   * when the command timeout alone would end later. Only then does a timer run: an operation with a full
+   * command timeout left relies on ioredis' own (except on a Cluster, see below).
+   */
+  async call<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
+    return await this.run(operation, fn, deadline, false)
+  }
+
+  /**
+   * Runs an operation that waits for several round trips one after another (a scan, a read then a
+   * write): like call(), but always given up at the deadline, since ioredis bounds each command alone.
+   */
+  async sequence<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
+    return await this.run(operation, fn, deadline, true)
+  }
+
+  private async run<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline: number | undefined, several: boolean): Promise<T> {
+    const started = performance.now()
     let failed = false
+    let timer: NodeJS.Timeout | undefined
     try {
-      return await fn(this.client)
+      if (deadline === undefined) return await fn(this.client)
+      const left = deadline - started
+      if (left <= 0) throw new RequestDeadlineExceeded(operation)
+      // On a Cluster ioredis retries a command through redirections and failovers (retryDelayOnFailover,
+      // up to maxRedirections) before its command timer starts: there every call is raced.
+      if (!several && !this.isCluster && left >= this.commandTimeoutMs) return await fn(this.client)
+      const expired = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new RequestDeadlineExceeded(operation)), left) })
+      return await Promise.race([fn(this.client), expired])
     } catch (err) {
       if (err instanceof AppError) throw err
       failed = true
-      if (isRedisUnavailable(err)) throw new RedisUnavailableError(err)
+      if (isRedisUnavailable(err)) throw new RedisUnavailableError(err, operation)
       throw err
     } finally {
-      this.observe(operation, Number(process.hrtime.bigint() - started) / 1e9, failed)
+      clearTimeout(timer)
+      this.observe(operation, (performance.now() - started) / 1000, failed)
     }
   }
 
-  private async runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  private async runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number): Promise<unknown> {
     if (!this.defined.has(name)) throw new Error(`no Lua script named ${name}`)
     const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
     // A `-n` script takes the number of keys as its first argument.
     const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
-    return await this.call(name, async (client) => await command.call(client, ...all))
+    return await this.call(name, async (client) => await command.call(client, ...all), deadline)
   }
 }

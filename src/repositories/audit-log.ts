@@ -2,12 +2,14 @@
 // after its last entry. Recording never waits for Redis: entries are queued and appended in batches
 // (at most every FLUSH_MS, one script call per day), so a change costs no round trip for its audit
 // entry. What a crash can lose: the entries of its last FLUSH_MS; close() flushes on shutdown
-// (docs/decisions/0702-batched-audit-and-rate-limits.md).
+// (docs/decisions/0702-batched-audit-and-rate-limits.md). End users are stored by pseudonym, so that
+// erasing a user unlinks them from the trail (src/repositories/audit-pseudonyms.ts, decision 0406).
 import type { RedisStore } from '../redis/store.js'
 import type { AuditRow } from '../redis/scripts.js'
 import type { AuditEntry } from '../../schemas/audit.js'
 import { isoFromMs, utcDate } from '../domain/time.js'
 import { decodeCursor, pageOf, type Page } from '../domain/page.js'
+import { AuditPseudonyms } from './audit-pseudonyms.js'
 
 export interface AuditRecord {
   /** "service:<key name>", "admin:<key name>" or "user:<sub>". */
@@ -25,6 +27,8 @@ export interface AuditLogOptions {
   /** Entries kept in memory while Redis is unreachable; older ones are dropped (and reported). */
   maxQueued?: number
   onError?: (err: Error, dropped: number) => void
+  /** How users are named in the trail (shared with erasure); default: its own. */
+  pseudonyms?: AuditPseudonyms
 }
 
 type StreamEntry = [id: string, fields: string[]]
@@ -48,6 +52,7 @@ export class AuditLog {
   private flushing: Promise<void> | undefined
   private readonly flushMs: number
   private readonly maxQueued: number
+  readonly pseudonyms: AuditPseudonyms
 
   constructor (
     private readonly store: RedisStore,
@@ -56,6 +61,8 @@ export class AuditLog {
   ) {
     this.flushMs = options.flushMs ?? 100
     this.maxQueued = options.maxQueued ?? 100_000
+    // A day's trail lives AUDIT_RETENTION_SECONDS after its last entry; a pseudonym one day longer.
+    this.pseudonyms = options.pseudonyms ?? new AuditPseudonyms(store, (retentionSeconds + 86_400) * 1000)
   }
 
   /** Queues an entry; it reaches Redis within flushMs. */
@@ -75,21 +82,34 @@ export class AuditLog {
   }
 
   private async append (batch: AuditRow[]): Promise<void> {
-    const byDay = new Map<string, AuditRow[]>()
-    for (const row of batch) {
-      const day = utcDate(row.atMs)
-      byDay.set(day, [...(byDay.get(day) ?? []), row])
+    let principals: string[]
+    try {
+      principals = await this.pseudonyms.pseudonymise(batch.map((row) => row.principal))
+    } catch (err) {
+      this.keep(batch, err as Error)
+      return
     }
-    const results = await Promise.allSettled([...byDay].map(async ([day, rows]) =>
+    const byDay = new Map<string, { rows: AuditRow[], queued: AuditRow[] }>()
+    batch.forEach((row, i) => {
+      const day = utcDate(row.atMs)
+      const group = byDay.get(day) ?? { rows: [], queued: [] }
+      group.rows.push({ ...row, principal: principals[i]! })
+      group.queued.push(row)
+      byDay.set(day, group)
+    })
+    const results = await Promise.allSettled([...byDay].map(async ([day, { rows }]) =>
       await this.store.scripts.appendAudit(day, { retentionSeconds: this.retentionSeconds, rows })))
-    const failed = [...byDay.values()].filter((_, i) => results[i]!.status === 'rejected').flat()
+    const failed = [...byDay.values()].filter((_, i) => results[i]!.status === 'rejected').flatMap((group) => group.queued)
     if (failed.length === 0) return
-    // Keep what failed for the next flush, oldest first, within the cap.
+    this.keep(failed, (results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as Error))
+  }
+
+  /** Keeps rows that could not be appended for the next flush, oldest first, within the cap. */
+  private keep (failed: AuditRow[], reason: Error): void {
     this.queue = [...failed, ...this.queue]
     const dropped = Math.max(0, this.queue.length - this.maxQueued)
     if (dropped > 0) this.queue.splice(0, dropped)
     this.timer ??= setTimeout(() => { this.timer = undefined; void this.flush() }, this.flushMs).unref()
-    const reason = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')!.reason as Error
     this.options.onError?.(reason, dropped)
   }
 
@@ -100,14 +120,19 @@ export class AuditLog {
     await this.flush()
   }
 
-  /** One page of a day's trail, oldest first. This instance's queued entries are appended first. */
-  async list (date: string, cursor: string | undefined, limit: number): Promise<Page<AuditEntry>> {
-    await this.flush()
+  /**
+   * One page of a day's trail, oldest first, with users named by their `sub` unless erased. This
+   * instance's queued entries are appended first (as far as the request's deadline allows).
+   */
+  async list (date: string, cursor: string | undefined, limit: number, deadline?: number): Promise<Page<AuditEntry>> {
+    await this.store.sequence('flushAudit', async () => await this.flush(), deadline).catch(() => {})
     const key = this.store.keys.audit(date)
     const after = cursor === undefined ? undefined : decodeCursor('audit', cursor)
     const found = await this.store.call('readAudit', async (client) =>
-      await client.xrange(key, after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit + 1)) as StreamEntry[]
+      await client.xrange(key, after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit + 1), deadline) as StreamEntry[]
     const { items, nextCursor } = pageOf('audit', found.slice(0, limit), found.length > limit, (last) => last[0])
-    return { items: items.map(entryFrom), nextCursor }
+    const entries = items.map(entryFrom)
+    const principals = await this.pseudonyms.reveal(entries.map((e) => e.principal), deadline)
+    return { items: entries.map((e, i) => ({ ...e, principal: principals[i]! })), nextCursor }
   }
 }

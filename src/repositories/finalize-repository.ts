@@ -11,7 +11,7 @@
 // finalized session whose publishing never finished takes it over once it lapses (docs/decisions/0202).
 import type { RedisStore } from '../redis/store.js'
 import type { Access } from '../domain/access.js'
-import { ownerArg } from '../domain/access.js'
+import { ANY_OWNER, ownerArg } from '../domain/access.js'
 import { buildFinalized } from '../domain/finalized.js'
 import { missingSteps } from '../domain/progress.js'
 import { savedSteps } from '../domain/steps.js'
@@ -57,8 +57,9 @@ export class FinalizeRepository {
 
   async finalize (id: string, access: Access, options: FinalizeOptions): Promise<FinalizeOutcome> {
     const owner = ownerArg(access)
+    const scripts = this.store.scriptsFor(access)
     return await retryStale(async () => {
-      const read = await this.store.scripts.prepareFinalize(id, { owner, ifMatch: options.ifMatch, leaseMs: PUBLISH_LEASE_MS })
+      const read = await scripts.prepareFinalize(id, { owner, ifMatch: options.ifMatch, leaseMs: PUBLISH_LEASE_MS })
       if (read.finalized) return { result: JSON.parse(read.stored) as Finalized, completed: false, mustPublish: read.leaseTaken }
 
       const { record, steps, narrative } = read
@@ -67,7 +68,7 @@ export class FinalizeRepository {
         throw new AppError('incomplete_steps', `${missing.length} of ${record.total_steps} steps are missing`, { missing_steps: missing })
       }
       const result = buildFinalized({ record, steps, narrative, finalizedAtMs: read.nowMs, retentionSeconds: this.settings.finalizedRetentionSeconds })
-      const done = await this.store.scripts.completeFinalize(id, {
+      const done = await scripts.completeFinalize(id, {
         owner,
         expectedVersion: Number(record.version),
         finalizedAtMs: read.nowMs,
@@ -89,16 +90,17 @@ export class FinalizeRepository {
    * and erasure still find it), then appends the result to the finalized stream and records that.
    * On failure the lease is released so that the next finalize call publishes at once.
    */
-  async publish (result: Finalized): Promise<void> {
+  async publish (result: Finalized, access: Access = ANY_OWNER): Promise<void> {
     const { session } = result
-    const { scripts } = this.store
+    const scripts = this.store.scriptsFor(access)
     try {
-      await this.userIndex.add(session.user_id, session.id, Date.parse(session.created_at), Date.parse(result.finalized_at) + this.retentionMs)
+      await this.userIndex.add(session.user_id, session.id, Date.parse(session.created_at), Date.parse(result.finalized_at) + this.retentionMs, { deadline: access.deadline })
       await scripts.appendFinalized({
         maxLength: this.streamMaxLength, retentionMs: this.retentionMs, sessionId: session.id, finalizedAt: result.finalized_at, result: JSON.stringify(result)
       })
     } catch (err) {
-      await scripts.settleFinalizedPublish(session.id, 'released').catch(() => {})
+      // Unbounded: the lease is released even when the request's deadline has passed.
+      await this.store.scripts.settleFinalizedPublish(session.id, 'released').catch(() => {})
       throw err
     }
     await scripts.settleFinalizedPublish(session.id, 'published')
@@ -106,17 +108,17 @@ export class FinalizeRepository {
 
   /** The stored result of a finalized session and its version (not_found while it is not finalized). */
   async result (id: string, access: Access): Promise<{ result: Finalized, version: number }> {
-    const read = await this.store.scripts.readResult(id, { owner: ownerArg(access) })
+    const read = await this.store.scriptsFor(access).readResult(id, { owner: ownerArg(access) })
     return { result: JSON.parse(read.stored) as Finalized, version: read.version }
   }
 
   /** A page of the finalized stream, oldest first. */
-  async listFinalized (position: FinalizedPosition, limit: number): Promise<Page<FinalizedEntry>> {
+  async listFinalized (position: FinalizedPosition, limit: number, access: Access = ANY_OWNER): Promise<Page<FinalizedEntry>> {
     refuseBothStarts(position.cursor, position.after)
     const after = position.cursor !== undefined ? decodeCursor('finalized', position.cursor) : position.after
     const key = this.store.keys.finalizedStream()
     const rows = await this.store.call('listFinalized', async (client) =>
-      await client.xrange(key, after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit + 1))
+      await client.xrange(key, after === undefined ? '-' : `(${after}`, '+', 'COUNT', limit + 1), access.deadline)
     const entries = rows.slice(0, limit).map(([id, flat]) => {
       const fields: Record<string, string> = {}
       for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!

@@ -5,6 +5,7 @@
 // lua/includes/idempotency.lua.)
 import type { RedisStore } from '../redis/store.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
+import { ANY_OWNER, type Access } from '../domain/access.js'
 
 export interface StoredResponse {
   status: number
@@ -12,6 +13,8 @@ export interface StoredResponse {
   headers: Record<string, string>
   /** The user whose data the body carries: the record is erased with that user. */
   userId?: string
+  /** When what the work made may be gone (a session's expiry, ms): the record is not kept past it. */
+  keepUntilMs?: number
 }
 
 export type Reservation =
@@ -21,21 +24,21 @@ export type Reservation =
 export class IdempotencyStore {
   constructor (private readonly store: RedisStore) {}
 
-  async reserve (claim: IdempotencyClaim, candidateId: string): Promise<Reservation> {
-    const reserved = await this.store.scripts.reserveIdempotency(claim, candidateId)
+  async reserve (claim: IdempotencyClaim, candidateId: string, access: Access = ANY_OWNER): Promise<Reservation> {
+    const reserved = await this.store.scriptsFor(access).reserveIdempotency(claim, candidateId)
     if (reserved.state === 'finished') return { replay: true, resourceId: reserved.resourceId, response: JSON.parse(reserved.response) as StoredResponse }
     return { replay: false, resourceId: reserved.resourceId }
   }
 
-  async complete (claim: IdempotencyClaim, response: StoredResponse): Promise<void> {
+  async complete (claim: IdempotencyClaim, response: StoredResponse, access: Access = ANY_OWNER): Promise<void> {
     if (response.userId !== undefined) {
       const userRecords = this.store.keys.userIdempotency(response.userId)
       const recordKey = this.store.keys.idempotency(claim.digest)
       await this.store.call('linkIdempotencyToUser', async (c) => {
         // Sent together, in order, on one connection: one round trip, and the set exists before PEXPIRE.
         await Promise.all([c.sadd(userRecords, recordKey), c.pexpire(userRecords, IDEMPOTENCY_TTL_MS)])
-      })
+      }, access.deadline)
     }
-    await this.store.scripts.completeIdempotency(claim, JSON.stringify(response))
+    await this.store.scriptsFor(access).completeIdempotency(claim, JSON.stringify(response), response.keepUntilMs)
   }
 }

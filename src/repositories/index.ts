@@ -23,6 +23,7 @@ import { RedisDiagnostics } from './redis-diagnostics.js'
 import { SessionExporter } from './session-export.js'
 import { SessionImporter } from './session-import.js'
 import { SessionMigrator } from './session-migrator.js'
+import { AuditPseudonyms } from './audit-pseudonyms.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -65,9 +66,11 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
   if (cache !== undefined) store.scripts.onSessionWrite((id) => cache.invalidate(id))
   const statsRecorder = new StatsRecorder(store, { onError: events.statsFailed })
   const sessions = new SessionRepository(store, config.sessions, userIndex, statsRecorder, cache)
+  // A day's trail lives AUDIT_RETENTION_SECONDS after its last entry; a pseudonym one day longer.
+  const pseudonyms = new AuditPseudonyms(store, (config.auditRetentionSeconds + 86_400) * 1000)
   return {
     sessions,
-    users: new UserRepository(store, sessions, userIndex),
+    users: new UserRepository(store, sessions, userIndex, pseudonyms),
     steps: new StepRepository(store),
     finalize: new FinalizeRepository(store, config.sessions, userIndex, statsRecorder),
     narrative: new NarrativeRepository(store, config.sessions),
@@ -76,7 +79,7 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     userProgress: new UserProgressRepository(store, config.sessions),
     idempotency: new IdempotencyStore(store),
     events: new EventLog(store),
-    audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed }),
+    audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed, pseudonyms }),
     rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered }),
     statsRecorder,
     stats: new StatsRepository(store, statsRecorder, new LiveCounts(store)),

@@ -23,7 +23,7 @@ export class MessageRepository {
 
   /** Appends a message with the next seq and trims the history to the newest maxMessagesPerSession. */
   async append (id: string, access: Access, ifMatch: string, messageId: string, body: CreateMessageBody, claim?: IdempotencyClaim): Promise<Written<Message>> {
-    const appended = await this.store.scripts.appendMessage(id, {
+    const appended = await this.store.scriptsFor(access).appendMessage(id, {
       owner: ownerArg(access), ifMatch, messageId, fields: storedMessageFields(body), role: body.role, keep: this.settings.maxMessagesPerSession, claim
     })
     return writtenFrom(appended, messageFromStored)
@@ -33,12 +33,12 @@ export class MessageRepository {
   async list (id: string, access: Access, position: MessagePosition, order: MessageOrder, limit: number): Promise<Page<Message>> {
     refuseBothStarts(position.cursor, position.afterId)
     const afterSeq = position.cursor === undefined ? null : decodeCursor('messages', position.cursor)
-    const read = await this.store.scripts.readMessages(id, { owner: ownerArg(access), afterSeq, afterId: position.afterId ?? null, order, limit })
+    const read = await this.store.scriptsFor(access).readMessages(id, { owner: ownerArg(access), afterSeq, afterId: position.afterId ?? null, order, limit })
     return pageOf('messages', read.messages.map(messageFromStored), read.more, (last) => last.seq)
   }
 
   /** Clears the history (seq keeps counting); returns the session's version. */
   async clear (id: string, access: Access, ifMatch: string): Promise<number> {
-    return (await this.store.scripts.clearMessages(id, { owner: ownerArg(access), ifMatch })).version
+    return (await this.store.scriptsFor(access).clearMessages(id, { owner: ownerArg(access), ifMatch })).version
   }
 }

@@ -16,7 +16,7 @@ export class NarrativeRepository {
 
   /** Stores (replaces) a context; its expiry is capped at the session's (done in the script). */
   async putContext (id: string, access: Access, ifMatch: string, contextType: string, body: PutContextBody): Promise<Stored<NarrativeContext>> {
-    const written = await this.store.scripts.putNarrative(id, {
+    const written = await this.store.scriptsFor(access).putNarrative(id, {
       owner: ownerArg(access), ifMatch, contextType, data: JSON.stringify(body.data), ttlSeconds: body.ttl_seconds ?? this.settings.narrativeTtlSeconds
     })
     return { value: contextFromStored(contextType, written.stored, Infinity), version: written.version }
@@ -24,13 +24,13 @@ export class NarrativeRepository {
 
   /** One live context, with the session's version; not_found when absent or expired. */
   async getContext (id: string, access: Access, contextType: string): Promise<Stored<NarrativeContext>> {
-    const read = await this.store.scripts.readNarrative(id, { owner: ownerArg(access), contextType })
+    const read = await this.store.scriptsFor(access).readNarrative(id, { owner: ownerArg(access), contextType })
     return { value: contextFromStored(contextType, read.contexts[contextType]!, read.sessionExpiresAtMs), version: read.version }
   }
 
   /** Every live context by type, with the session's version. */
   async listContexts (id: string, access: Access): Promise<Stored<NarrativeContexts['contexts']>> {
-    const read = await this.store.scripts.readNarrative(id, { owner: ownerArg(access), contextType: '' })
+    const read = await this.store.scriptsFor(access).readNarrative(id, { owner: ownerArg(access), contextType: '' })
     const contexts: NarrativeContexts['contexts'] = {}
     for (const [type, stored] of Object.entries(read.contexts)) {
       const { context_type: _type, ...context } = contextFromStored(type, stored, read.sessionExpiresAtMs)
@@ -41,11 +41,11 @@ export class NarrativeRepository {
 
   /** Deletes one context (not_found when absent or expired); returns the session's version. */
   async deleteContext (id: string, access: Access, ifMatch: string, contextType: string): Promise<number> {
-    return (await this.store.scripts.deleteNarrative(id, { owner: ownerArg(access), ifMatch, contextType })).version
+    return (await this.store.scriptsFor(access).deleteNarrative(id, { owner: ownerArg(access), ifMatch, contextType })).version
   }
 
   /** Deletes every context (one change, or none when there was nothing live); returns the session's version. */
   async clearContexts (id: string, access: Access, ifMatch: string): Promise<number> {
-    return (await this.store.scripts.deleteNarrative(id, { owner: ownerArg(access), ifMatch, contextType: '' })).version
+    return (await this.store.scriptsFor(access).deleteNarrative(id, { owner: ownerArg(access), ifMatch, contextType: '' })).version
   }
 }

@@ -17,7 +17,7 @@ export class SceneRepository {
 
   /** Appends a scene to the history and makes it the current scene, atomically. */
   async enterScene (id: string, access: Access, ifMatch: string, entryId: string, body: EnterSceneBody, claim?: IdempotencyClaim): Promise<Written<Scene>> {
-    const appended = await this.store.scripts.enterScene(id, {
+    const appended = await this.store.scriptsFor(access).enterScene(id, {
       owner: ownerArg(access), ifMatch, entryId, sceneId: body.scene_id, fields: JSON.stringify({ scene_id: body.scene_id }), keep: HISTORY_KEPT, claim
     })
     return writtenFrom(appended, sceneFromStored)
@@ -26,7 +26,7 @@ export class SceneRepository {
   /** Records a choice in the current scene; scene_mismatch when body.scene_id is not the current one. */
   async makeChoice (id: string, access: Access, ifMatch: string, entryId: string, body: MakeChoiceBody, claim?: IdempotencyClaim): Promise<Written<Choice>> {
     const fields = JSON.stringify({ scene_id: body.scene_id, choice_id: body.choice_id, label: body.label ?? null, data: body.data ?? null })
-    const appended = await this.store.scripts.makeChoice(id, {
+    const appended = await this.store.scriptsFor(access).makeChoice(id, {
       owner: ownerArg(access), ifMatch, entryId, sceneId: body.scene_id, choiceId: body.choice_id, fields, keep: HISTORY_KEPT, claim
     })
     return writtenFrom(appended, choiceFromStored)
@@ -35,13 +35,13 @@ export class SceneRepository {
   /** Oldest first; the cursor holds the index of the next entry. */
   async listScenes (id: string, access: Access, cursor: string | undefined, limit: number): Promise<Page<Scene>> {
     const from = cursor === undefined ? null : decodeCursor('scenes', cursor)
-    const read = await this.store.scripts.readHistory(id, { owner: ownerArg(access), history: 'scenes', from, limit })
+    const read = await this.store.scriptsFor(access).readHistory(id, { owner: ownerArg(access), history: 'scenes', from, limit })
     return pageOf('scenes', read.entries.map(sceneFromStored), read.more, (last) => last.index + 1)
   }
 
   async listChoices (id: string, access: Access, cursor: string | undefined, limit: number): Promise<Page<Choice>> {
     const from = cursor === undefined ? null : decodeCursor('choices', cursor)
-    const read = await this.store.scripts.readHistory(id, { owner: ownerArg(access), history: 'choices', from, limit })
+    const read = await this.store.scriptsFor(access).readHistory(id, { owner: ownerArg(access), history: 'choices', from, limit })
     return pageOf('choices', read.entries.map(choiceFromStored), read.more, (last) => last.index + 1)
   }
 }

@@ -33,7 +33,7 @@ export class SessionImporter {
   async importSession (backup: SessionBackup): Promise<ImportOutcome> {
     const { session } = backup
     if (Number(session.expires_at) > Date.now()) {
-      await this.userIndex.add(session.user_id!, session.id!, Number(session.created_at), aliveUntilMs(backup), true)
+      await this.userIndex.add(session.user_id!, session.id!, Number(session.created_at), aliveUntilMs(backup), { keepScore: true })
     }
     return await this.store.scripts.importSession(backup, importAnnouncement(backup))
   }

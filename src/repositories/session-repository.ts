@@ -3,7 +3,8 @@ import type { RedisStore } from '../redis/store.js'
 import type { Session, CreateSessionBody, PatchSessionBody } from '../../schemas/session.js'
 import type { SessionSummary } from '../../schemas/summary.js'
 import type { Access } from '../domain/access.js'
-import { ownerArg } from '../domain/access.js'
+import { ANY_OWNER, ownerArg } from '../domain/access.js'
+import type { IdempotencyClaim } from '../domain/idempotency.js'
 import { newId } from '../domain/ids.js'
 import { defaultTtlSeconds } from '../domain/ttl.js'
 import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
@@ -20,6 +21,13 @@ import type { Config } from '../config.js'
 
 export interface CreatedSession { session: Session, created: boolean }
 
+export interface CreateOptions {
+  /** The caller (its request deadline bounds the create). */
+  access?: Access
+  /** The Idempotency-Key the create answers from: its record is deleted with the session. */
+  claim?: IdempotencyClaim
+}
+
 /** Fields a migration may rewrite; the scripts own version, timestamps and expiry. */
 const MIGRATABLE_FIELDS = ['therapeutic_goals', 'safety_level', 'workspace_id', 'schema_version']
 
@@ -33,13 +41,14 @@ export class SessionRepository {
   ) {}
 
   /** Creates a session with the given id (idempotent by id) and files it under its user. */
-  async create (input: CreateSessionBody, id: string = newId()): Promise<CreatedSession> {
+  async create (input: CreateSessionBody, id: string = newId(), options: CreateOptions = {}): Promise<CreatedSession> {
     const kind = input.kind ?? 'generic'
     const lifetimeSeconds = this.settings.maxLifetimeSeconds
     const now = Date.now()
+    const access = options.access ?? ANY_OWNER
     // Index first: an entry whose session never got written is pruned when listed, never the reverse.
-    await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000)
-    const { created, record } = await this.store.scripts.createSession(id, {
+    await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000, { deadline: access.deadline })
+    const { created, record } = await this.store.scriptsFor(access).createSession(id, {
       userId: input.user_id,
       workspaceId: input.workspace_id ?? '',
       kind,
@@ -51,7 +60,8 @@ export class SessionRepository {
       ttlSeconds: input.ttl_seconds ?? defaultTtlSeconds(kind, this.settings),
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,
-      created: changeEvent('session.created', { kind })
+      created: changeEvent('session.created', { kind }),
+      idempotencyDigest: options.claim?.digest ?? ''
     })
     if (created) this.stats.record('created')
     return { session: sessionFromRecord(record), created }
@@ -59,7 +69,7 @@ export class SessionRepository {
 
   /** The stored record; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
   private async readRecord (id: string, access: Access, touch: boolean): Promise<SessionRecord> {
-    return await this.store.scripts.readSession(id, { owner: ownerArg(access), touch })
+    return await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch })
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
@@ -73,7 +83,7 @@ export class SessionRepository {
       const session = await this.get(id, access, touch)
       return String(session.version) === heldVersion ? { unchanged: session.version } : session
     }
-    const read = await this.store.scripts.readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
+    const read = await this.store.scriptsFor(access).readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
     return 'unchanged' in read ? read : sessionFromRecord(read.record)
   }
 
@@ -90,7 +100,7 @@ export class SessionRepository {
       if (ifMatch !== '' && ifMatch !== String(current.version)) throw versionConflict(current.version)
       const plan = planPatch(current, patch)
       if (plan.events.length === 0) return await this.get(id, access, true) // nothing changes: a read
-      const updated = await this.store.scripts.updateSession(id, {
+      const updated = await this.store.scriptsFor(access).updateSession(id, {
         owner: ownerArg(access),
         expectedVersion: current.version,
         ifMatch,
@@ -103,7 +113,7 @@ export class SessionRepository {
 
   /** Everything under the session at one instant; slides the expiry like any read. */
   async summary (id: string, access: Access, touch = true): Promise<SessionSummary> {
-    const read = await this.store.scripts.readSummary(id, { owner: ownerArg(access), touch })
+    const read = await this.store.scriptsFor(access).readSummary(id, { owner: ownerArg(access), touch })
     const progressUpdatedAt = read.record.progress_updated_at === undefined ? null : Number(read.record.progress_updated_at)
     return buildSummary(sessionFromRecord(read.record), progressUpdatedAt, read.steps, read.narrative, read.counts, read.nowMs)
   }
@@ -115,10 +125,18 @@ export class SessionRepository {
     return Object.fromEntries(MIGRATABLE_FIELDS.map((field) => [field, migrated[field] ?? '']))
   }
 
-  /** Deletes the session and everything under it, and removes it from its user's index. */
-  async delete (id: string, access: Access, ifMatch = ''): Promise<void> {
-    const { userId } = await this.store.scripts.deleteSession(id, { owner: ownerArg(access), ifMatch })
+  /**
+   * Deletes the session and everything under it, removes it from its user's index, and deletes the
+   * Idempotency-Key record its create answers from (its stored response carries the session's content).
+   */
+  async delete (id: string, access: Access, ifMatch = ''): Promise<{ finalized: boolean }> {
+    const { userId, idempotencyDigest, finalized } = await this.store.scriptsFor(access).deleteSession(id, { owner: ownerArg(access), ifMatch })
     this.stats.record('deleted')
-    await this.userIndex.remove(userId, [id])
+    const record = idempotencyDigest === '' ? undefined : this.store.keys.idempotency(idempotencyDigest)
+    await Promise.all([
+      this.userIndex.remove(userId, [id], access.deadline),
+      record === undefined ? undefined : this.store.call('deleteIdempotencyRecord', async (c) => await c.del(record), access.deadline)
+    ])
+    return { finalized }
   }
 }

@@ -23,31 +23,31 @@ export class StepRepository {
 
   /** Saves (replaces) step n. ifMatch is the expected version, '' for none. */
   async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SaveStepResult & { version: number }> {
-    const state = await this.store.scripts.saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: JSON.stringify(data) })
+    const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: JSON.stringify(data) })
     const { version, progress } = versioned(state)
     return { step: n, data, saved_at: isoFromMs(state.savedAtMs), progress, version }
   }
 
   /** One saved step; step_not_found when it is not saved. */
   async get (id: string, access: Access, n: number): Promise<Versioned & { step: Step }> {
-    const read = await this.store.scripts.readStep(id, { owner: ownerArg(access), step: n })
+    const read = await this.store.scriptsFor(access).readStep(id, { owner: ownerArg(access), step: n })
     return { ...versioned(read), step: stepFromStored(n, read.stored) }
   }
 
   /** One page of saved steps in step order. */
   async list (id: string, access: Access, cursor: string | undefined, limit: number): Promise<Versioned & { page: Page<Step> }> {
     const after = cursor === undefined ? 0 : decodeCursor('steps', cursor)
-    const read = await this.store.scripts.readSteps(id, { owner: ownerArg(access), after, limit })
+    const read = await this.store.scriptsFor(access).readSteps(id, { owner: ownerArg(access), after, limit })
     const steps = read.steps.map(([n, stored]) => stepFromStored(n, stored))
     return { ...versioned(read), page: pageOf('steps', steps, read.more, (last) => last.step) }
   }
 
   /** Removes step n; step_not_found when it is not saved. */
   async delete (id: string, access: Access, n: number, ifMatch: string): Promise<Versioned> {
-    return versioned(await this.store.scripts.deleteStep(id, { owner: ownerArg(access), ifMatch, step: n }))
+    return versioned(await this.store.scriptsFor(access).deleteStep(id, { owner: ownerArg(access), ifMatch, step: n }))
   }
 
   async progress (id: string, access: Access): Promise<Versioned> {
-    return versioned(await this.store.scripts.readProgress(id, { owner: ownerArg(access) }))
+    return versioned(await this.store.scriptsFor(access).readProgress(id, { owner: ownerArg(access) }))
   }
 }

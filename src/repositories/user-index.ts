@@ -13,23 +13,23 @@ export class UserIndex {
    * Files the session under its user until `aliveUntilMs` (its absolute expiry or retention end).
    * `keepScore`: an entry already there keeps its position (a restore over live sessions changes nothing).
    */
-  async add (userId: string, sessionId: string, createdAtMs: number, aliveUntilMs: number, keepScore = false): Promise<void> {
-    await this.store.scripts.indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS, keepScore })
+  async add (userId: string, sessionId: string, createdAtMs: number, aliveUntilMs: number, options: { keepScore?: boolean, deadline?: number } = {}): Promise<void> {
+    await this.store.scripts.until(options.deadline).indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS, keepScore: options.keepScore ?? false })
   }
 
-  async remove (userId: string, sessionIds: readonly string[]): Promise<void> {
+  async remove (userId: string, sessionIds: readonly string[], deadline?: number): Promise<void> {
     if (sessionIds.length === 0) return
     const key = this.store.keys.userSessions(userId)
-    await this.store.call('unindexUserSessions', async (c) => await c.zrem(key, ...sessionIds))
+    await this.store.call('unindexUserSessions', async (c) => await c.zrem(key, ...sessionIds), deadline)
   }
 
   /** Up to `count` entries after `position`, newest first (equal created_at: id descending). */
-  async entriesAfter (userId: string, position: [number, string] | null, count: number): Promise<Array<[number, string]>> {
+  async entriesAfter (userId: string, position: [number, string] | null, count: number, deadline?: number): Promise<Array<[number, string]>> {
     const key = this.store.keys.userSessions(userId)
     const entries: Array<[number, string]> = []
     for (let offset = 0; entries.length < count; offset += count) {
       const flat = await this.store.call('listUserSessions', async (c) =>
-        await c.zrevrangebyscore(key, position === null ? '+inf' : String(position[0]), '-inf', 'WITHSCORES', 'LIMIT', offset, count))
+        await c.zrevrangebyscore(key, position === null ? '+inf' : String(position[0]), '-inf', 'WITHSCORES', 'LIMIT', offset, count), deadline)
       for (let i = 0; i + 1 < flat.length; i += 2) {
         const entry: [number, string] = [Number(flat[i + 1]), flat[i]!]
         const covered = position !== null && entry[0] === position[0] && entry[1] >= position[1]
@@ -41,8 +41,8 @@ export class UserIndex {
   }
 
   /** Every session id in the user's index. */
-  async all (userId: string): Promise<string[]> {
+  async all (userId: string, deadline?: number): Promise<string[]> {
     const key = this.store.keys.userSessions(userId)
-    return await this.store.call('eraseUser', async (c) => await c.zrange(key, '0', '-1'))
+    return await this.store.call('eraseUser', async (c) => await c.zrange(key, '0', '-1'), deadline)
   }
 }

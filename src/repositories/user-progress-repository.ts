@@ -5,6 +5,7 @@ import type { ProgressSnapshot, CreateSnapshotBody } from '../../schemas/user-pr
 import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-snapshot-record.js'
 import { decodeCursor, pageOf, type Page, type TimeIdPosition } from '../domain/page.js'
 import type { Config } from '../config.js'
+import { ANY_OWNER, type Access } from '../domain/access.js'
 
 export class UserProgressRepository {
   constructor (
@@ -17,26 +18,26 @@ export class UserProgressRepository {
   }
 
   /** Adds a snapshot (idempotent by id) and prunes those past the retention. */
-  async add (userId: string, snapshotId: string, body: CreateSnapshotBody): Promise<ProgressSnapshot> {
+  async add (userId: string, snapshotId: string, body: CreateSnapshotBody, access: Access = ANY_OWNER): Promise<ProgressSnapshot> {
     const fields = JSON.stringify({
       user_id: userId,
       metrics: body.metrics,
       skills_developed: body.skills_developed ?? [],
       milestones_achieved: body.milestones_achieved ?? 0
     })
-    const added = await this.store.scripts.addProgressSnapshot(userId, { snapshotId, fields, retentionMs: this.retentionMs, schemaVersion: SNAPSHOT_SCHEMA_VERSION })
+    const added = await this.store.scriptsFor(access).addProgressSnapshot(userId, { snapshotId, fields, retentionMs: this.retentionMs, schemaVersion: SNAPSHOT_SCHEMA_VERSION })
     return snapshotFromStored(added.stored)
   }
 
   /** Newest first; the cursor holds the last snapshot's (created_at, id). */
-  async list (userId: string, cursor: string | undefined, limit: number): Promise<Page<ProgressSnapshot>> {
+  async list (userId: string, cursor: string | undefined, limit: number, access: Access = ANY_OWNER): Promise<Page<ProgressSnapshot>> {
     const after = cursor === undefined ? null : decodeCursor('progressSnapshots', cursor)
-    const read = await this.store.scripts.readProgressSnapshots(userId, { retentionMs: this.retentionMs, limit, after })
+    const read = await this.store.scriptsFor(access).readProgressSnapshots(userId, { retentionMs: this.retentionMs, limit, after })
     return pageOf('progressSnapshots', read.snapshots.map(snapshotFromStored), read.more, (last): TimeIdPosition => [Date.parse(last.created_at), last.id])
   }
 
   /** The newest snapshot within the retention, or null. */
-  async latest (userId: string): Promise<ProgressSnapshot | null> {
-    return (await this.list(userId, undefined, 1)).items[0] ?? null
+  async latest (userId: string, access: Access = ANY_OWNER): Promise<ProgressSnapshot | null> {
+    return (await this.list(userId, undefined, 1, access)).items[0] ?? null
   }
 }

@@ -2,6 +2,7 @@
 import type { RedisStore } from '../redis/store.js'
 import type { SessionRepository } from './session-repository.js'
 import type { UserIndex } from './user-index.js'
+import type { AuditPseudonyms } from './audit-pseudonyms.js'
 import type { Session, ListSessionsQuery } from '../../schemas/session.js'
 import type { Access } from '../domain/access.js'
 import { ownerArg } from '../domain/access.js'
@@ -25,7 +26,8 @@ export class UserRepository {
   constructor (
     private readonly store: RedisStore,
     private readonly sessions: SessionRepository,
-    private readonly userIndex: UserIndex
+    private readonly userIndex: UserIndex,
+    private readonly pseudonyms: AuditPseudonyms
   ) {}
 
   /** The user's live sessions, newest first, filtered by state and kind. Entries of sessions that are gone are pruned. */
@@ -33,7 +35,7 @@ export class UserRepository {
     const after = query.cursor === undefined ? null : decodeCursor('userSessions', query.cursor)
     const page = this.store.isCluster
       ? await this.pageAcrossSlots(userId, access, after, query)
-      : await this.store.scripts.listUserSessions(userId, {
+      : await this.store.scriptsFor(access).listUserSessions(userId, {
         owner: ownerArg(access), after, limit: query.limit, state: query.state ?? '', kind: query.kind ?? '', budget: MAX_EXAMINED_PER_PAGE
       })
     // The cursor names the last entry examined: a page that a filter left short still moves on.
@@ -52,10 +54,10 @@ export class UserRepository {
     let exhausted = false
     while (matches.length <= query.limit && examined < MAX_EXAMINED_PER_PAGE && !exhausted) {
       const want = Math.min(query.limit + 1 - matches.length, MAX_EXAMINED_PER_PAGE - examined)
-      const entries = await this.userIndex.entriesAfter(userId, position, want)
+      const entries = await this.userIndex.entriesAfter(userId, position, want, access.deadline)
       exhausted = entries.length < want
       const records = await Promise.all(entries.map(async ([, id]) =>
-        await this.store.scripts.readSession(id, { owner: ownerArg(access), touch: false }).catch(notFoundAsNull)))
+        await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch: false }).catch(notFoundAsNull)))
       const gone: string[] = []
       entries.forEach((entry, i) => {
         const record = records[i]
@@ -64,40 +66,46 @@ export class UserRepository {
         if (record === null || record === undefined) gone.push(entry[1])
         else if ((query.state ?? record.state) === record.state && (query.kind ?? record.kind) === record.kind) matches.push({ record, position: entry })
       })
-      await this.userIndex.remove(userId, gone)
+      await this.userIndex.remove(userId, gone, access.deadline)
     }
     const page = matches.slice(0, query.limit)
     if (matches.length > query.limit) return { records: page.map((m) => m.record), more: true, position: page.at(-1)!.position }
     return { records: page.map((m) => m.record), more: !exhausted, position }
   }
 
-  /** Right to erasure: every session of the user with everything under it, and every user-scoped key. */
+  /**
+   * Right to erasure: every session of the user with everything under it, every user-scoped key, the
+   * finalized results of their sessions, and the link between them and their audit pseudonym.
+   * Safe to repeat after a partial run (a 503): a session leaves the user's index only once its data and
+   * its finalized result are gone, so a retry finds what is left, and the user's own keys go last.
+   */
   async erase (userId: string, access: Access): Promise<number> {
     const keys = this.store.keys
     let deleted = 0
-    const erased = new Set<string>()
     for (let round = 0; round < ERASE_ROUNDS; round++) {
-      const ids = await this.userIndex.all(userId)
+      const ids = await this.userIndex.all(userId, access.deadline)
       if (ids.length === 0) break
-      for (const id of ids) erased.add(id)
-      const results = await Promise.all(ids.map(async (id) => await this.sessions.delete(id, access).then(() => 1, (err: unknown) => notFoundAsNull(err) ?? 0)))
-      deleted += results.reduce<number>((a, b) => a + b, 0)
-      await this.userIndex.remove(userId, ids)
+      const results = await Promise.all(ids.map(async (id) =>
+        await this.sessions.delete(id, access).then(({ finalized }) => finalized ? 'finalized' : 'deleted', (err: unknown) => notFoundAsNull(err) ?? 'gone')))
+      deleted += results.filter((r) => r !== 'gone').length
+      // A session found gone may have been deleted by an earlier, interrupted erasure after it was finalized.
+      await this.purgeFinalizedEntries(new Set(ids.filter((_, i) => results[i] !== 'deleted')), access.deadline)
+      await this.userIndex.remove(userId, ids, access.deadline)
     }
-    await this.store.call('eraseUser', async (c) => {
+    await this.pseudonyms.forget(userId, access.deadline)
+    await this.store.sequence('eraseUser', async (c) => {
       const records = await c.smembers(keys.userIdempotency(userId))
       await Promise.all(records.map(async (key) => await c.del(key)))
       await c.del(keys.userSessions(userId), keys.userProgress(userId), keys.userProgressDocs(userId), keys.userIdempotency(userId))
-    })
-    await this.purgeFinalizedEntries(erased)
+    }, access.deadline)
     return deleted
   }
 
   /** Finalized results of erased sessions also leave the (capped) stream downstream consumers read. */
-  private async purgeFinalizedEntries (sessionIds: Set<string>): Promise<void> {
+  private async purgeFinalizedEntries (sessionIds: Set<string>, deadline?: number): Promise<void> {
     if (sessionIds.size === 0) return
     const stream = this.store.keys.finalizedStream()
-    await this.store.call('eraseUser', async (c) => {
+    await this.store.sequence('eraseUser', async (c) => {
       let start = '-'
       for (;;) {
         const entries = await c.xrange(stream, start, '+', 'COUNT', FINALIZED_SCAN_BATCH)
@@ -106,6 +114,6 @@ export class UserRepository {
         if (entries.length < FINALIZED_SCAN_BATCH) break
         start = `(${entries[entries.length - 1]![0]}`
       }
-    })
+    }, deadline)
   }
 }

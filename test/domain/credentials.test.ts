@@ -35,3 +35,19 @@ t.test('API keys are compared every time (never cached), and the result is synch
   t.match(result, { principal: { kind: 'service', id: 'backend' } })
   t.match(authenticator.authenticate('Bearer not-a-key-at-all-0123456789abcdefghij'), { failure: 'unknown_key' })
 })
+
+t.test('a JWT issued or valid only beyond the clock tolerance is refused, and never remembered', async (t) => {
+  const authenticator = await createAuthenticator(auth)
+  for (const [what, options] of [
+    ['iat a day ahead', { issuedIn: 86_400 }],
+    ['iat a minute ahead', { issuedIn: 60 }],
+    ['nbf a minute ahead', { notBeforeIn: 60 }]
+  ] as const) {
+    const header = `Bearer ${await userToken('alice', { ...options, expiresIn: 2 * 86_400 })}`
+    t.match(await authenticator.authenticate(header), { failure: 'future_jwt' }, what)
+    t.ok(authenticator.authenticate(header) instanceof Promise, `${what}: checked again next time`)
+  }
+  for (const [what, options] of [['iat within the tolerance', { issuedIn: 3 }], ['nbf within the tolerance', { notBeforeIn: 3 }]] as const) {
+    t.match(await authenticator.authenticate(`Bearer ${await userToken('alice', options)}`), { principal: { id: 'alice' } }, what)
+  }
+})

@@ -43,6 +43,8 @@ function start (t: Tap, command: string, args: string[], env: Record<string, str
       HOST: '127.0.0.1',
       REDIS_DATA_DIR: dataDir,
       SHUTDOWN_GRACE_MS: String(SHUTDOWN_GRACE_MS),
+      // SIGTERM drains for this long first (the drain itself: test/fault/shutdown.test.ts).
+      SHUTDOWN_DRAIN_MS: '300',
       LOG_LEVEL: 'info',
       ...env
     }

@@ -73,6 +73,15 @@ t.test('Redis trouble is 503 redis_unavailable with retry-after, whether typed o
   }
 })
 
+t.test('a 503 is logged with why Redis was unavailable, in one compact line', async (t) => {
+  const logs: string[] = []
+  const app = await bareApp(t, logs)
+  await app.inject('/redis-down')
+  const line = logs.map((l) => JSON.parse(l)).find((l) => l.msg === 'redis unavailable')
+  t.match(line, { level: 40, cause: 'not_connected', redis_error: 'Connection is closed.' })
+  t.notOk('stack' in line || 'err' in line, 'no stack: the cause says enough')
+})
+
 t.test('validation errors are 400 validation_failed with an `errors` list of path and message', async (t) => {
   const app = await bareApp(t)
   const response = await app.inject({ method: 'POST', url: '/things', payload: {} })
@@ -203,7 +212,8 @@ t.test('what Node refuses before routing (not HTTP, headers too large) is still 
   const { port } = app.server.address() as AddressInfo
   for (const [bytes, status, code] of [
     ['this is not http\r\n\r\n', 400, 'validation_failed'],
-    [`GET /things/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large']
+    [`GET /things/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large'],
+    [`GET /things/1 HTTP/1.1\r\nhost: x\r\nx-big: ${'a'.repeat(1_048_576)}\r\n\r\n`, 431, 'request_headers_too_large']
   ] as const) {
     const answer = await rawExchange(port, bytes)
     const [head = '', body = ''] = answer.split('\r\n\r\n')

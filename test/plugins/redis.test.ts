@@ -50,27 +50,27 @@ t.test('the app is ready once Redis answers, and the store works', async (t) => 
   t.match((await app.inject('/metrics')).body, 'sessiond_redis_connection_up 1')
 })
 
-t.test('building against a closed port fails within REDIS_CONNECT_TIMEOUT_MS, and the client gives up', async (t) => {
+t.test('started against a closed port, the app is ready at once, answers 503, and connects by itself when Redis appears', async (t) => {
   const port = await freePort()
   const { app } = await bareApp(t, { REDIS_URL: `redis://127.0.0.1:${port}`, REDIS_CONNECT_TIMEOUT_MS: '500' })
   const started = Date.now()
-  await t.rejects(async () => { await app.ready() }, { message: /cannot reach Redis \(standalone\)/ })
-  const elapsed = Date.now() - started
-  t.ok(elapsed < 500 + 250, `failed after ${elapsed} ms`)
+  await app.ready()
+  t.ok(Date.now() - started < 500, `ready after ${Date.now() - started} ms, without waiting out the connect timeout`)
+  await t.rejects(app.redis.call('ping', async (c) => await c.ping()), { code: 'redis_unavailable' })
+  t.match((await app.inject('/metrics')).body, 'sessiond_redis_connection_up 0')
   const late = await tcpServer(t, port)
   await sleep(LONGER_THAN_RECONNECT_CAP_MS)
-  t.equal(late.connections(), 0, 'no reconnect attempt once the build failed')
+  t.ok(late.connections() >= 1, 'the client keeps trying in the background')
 })
 
-t.test('a Redis that accepts the connection but never answers fails the build within REDIS_CONNECT_TIMEOUT_MS', async (t) => {
+t.test('a Redis that accepts the connection but never answers holds the start for REDIS_CONNECT_TIMEOUT_MS at most', async (t) => {
   const silent = await tcpServer(t)
   const { app } = await bareApp(t, { REDIS_URL: `redis://127.0.0.1:${silent.port}`, REDIS_CONNECT_TIMEOUT_MS: '400' })
   const started = Date.now()
-  await t.rejects(async () => { await app.ready() }, { message: /cannot reach Redis.*400 ms/ })
+  await app.ready()
   const elapsed = Date.now() - started
-  t.ok(elapsed >= 400 - 50 && elapsed < 400 + 250, `failed after ${elapsed} ms`)
-  await sleep(LONGER_THAN_RECONNECT_CAP_MS)
-  t.equal(silent.connections(), 1, 'no reconnect attempt once the build failed')
+  t.ok(elapsed >= 400 - 50 && elapsed < 400 + 250, `ready after ${elapsed} ms`)
+  await t.rejects(app.redis.call('ping', async (c) => await c.ping()), { code: 'redis_unavailable' })
 })
 
 t.test('closing the app quits the Redis connection', async (t) => {

@@ -126,3 +126,26 @@ t.test('changes under a session are audited with its id and the route template',
     { principal: 'user:alice', action: 'POST /v1/sessions/:id/messages', status: 201, session_id: session.id }
   ])
 })
+
+t.test('users are in the stored trail only by pseudonym; erasing a user unlinks them from it', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, authEnv)
+  const alice = bearer(await userToken('alice'))
+  const mine = await createSession(app, { user_id: 'alice' }, alice)
+  await app.inject({ method: 'PATCH', url: `/v1/sessions/${mine.id}`, headers: alice, payload: { metadata: { a: 1 } } })
+  await createSession(app, { user_id: 'bob' }, bearer(await userToken('bob')))
+  const before = (await trail(app)).entries
+  t.same(before.map((e: any) => e.principal), ['user:alice', 'user:alice', 'user:bob'], 'while they exist, the trail names them')
+  const stored = JSON.stringify(await redis.xrange(keys.audit(today()), '-', '+'))
+  t.notMatch(stored, 'alice', 'the stored trail never holds the sub')
+  t.match(stored, /user~[A-Za-z0-9_-]{16}/)
+
+  t.equal((await app.inject({ method: 'DELETE', url: '/v1/users/alice/sessions', headers: service })).statusCode, 200)
+  const after = (await trail(app)).entries
+  const [first, second, third, erasure] = after.map((e: any) => e.principal)
+  t.match(first, /^user~[A-Za-z0-9_-]{16}$/, 'an erased user is a pseudonym')
+  t.equal(second, first, 'the same pseudonym for all of their entries')
+  t.equal(third, 'user:bob', 'others are unchanged')
+  t.equal(erasure, 'service:backend')
+  t.same(after.map((e: any) => [e.action, e.session_id]), before.map((e: any) => [e.action, e.session_id]).concat([['DELETE /v1/users/:user_id/sessions', null]]), 'the entries themselves stay, in order')
+  t.equal(await redis.exists(keys.userPseudonym('alice')), 0)
+})

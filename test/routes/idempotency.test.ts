@@ -52,3 +52,26 @@ t.test('an Idempotency-Key over 128 characters is 400; different keys create dif
   const b = json(await app.inject(create('b', { user_id: 'u' })))
   t.not(a.id, b.id)
 })
+
+t.test('deleting a session deletes the record its create answers from: its content does not outlive it', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const first = await app.inject(create('k-privacy', { user_id: 'u5', metadata: { secret: 'private words' } }))
+  const record = keys.idempotency((await redis.hget(keys.session(json(first).id), 'idempotency_digest'))!)
+  t.match(await redis.hget(record, 'response'), 'private words', 'the record keeps the response while the session lives')
+  t.equal((await app.inject({ method: 'DELETE', url: `/v1/sessions/${json(first).id}` })).statusCode, 204)
+  t.equal(await redis.exists(record), 0, 'the record is gone with the session')
+  const again = await app.inject(create('k-privacy', { user_id: 'u5', metadata: { secret: 'private words' } }))
+  t.equal(again.statusCode, 201)
+  t.not(json(again).id, json(first).id, 'the key no longer replays what was deleted: it is a new create')
+})
+
+t.test('a create\'s record lives no longer than the session it made first lives (a short TTL caps it)', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const created = await app.inject(create('k-short', { user_id: 'u6', ttl_seconds: 60 }))
+  const record = keys.idempotency((await redis.hget(keys.session(json(created).id), 'idempotency_digest'))!)
+  const ttl = await redis.pttl(record)
+  t.ok(ttl > 0 && ttl <= 60_000, `record TTL ${ttl} ms, session TTL 60 s`)
+  const plain = await app.inject(create('k-long', { user_id: 'u6' }))
+  const longTtl = await redis.pttl(keys.idempotency((await redis.hget(keys.session(json(plain).id), 'idempotency_digest'))!))
+  t.ok(longTtl > 23 * 3600_000, 'a default session (24 h) keeps the 24 h replay window')
+})

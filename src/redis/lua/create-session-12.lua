@@ -2,7 +2,9 @@
 -- KEYS: the 12 session keys (see includes/session.lua)
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
---       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event)
+--       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event),
+--       14 digest of the global Idempotency-Key record this create is answered from ('' for none): kept in the
+--          session as `idempotency_digest`, so that deleting the session deletes that record too
 -- Returns: {0, session JSON} created, {1, session JSON} it already existed
 -- @include "session"
 
@@ -21,6 +23,7 @@ local s = {
   created_at = int_str(now), updated_at = int_str(now), completed_at = '',
   absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000)
 }
+if ARGV[14] ~= '' then s.idempotency_digest = ARGV[14] end
 local expires_at = slid_expiry(s, now)
 s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
