@@ -611,11 +611,13 @@ export interface components {
             code: string;
             /** @description The x-request-id of the response; quote it when reporting a problem */
             request_id: string;
-            /** @description validation_failed: each problem with its path */
+            /** @description validation_failed: each problem with its path (the first 20 at most) */
             errors?: {
                 path: string;
                 message: string;
             }[];
+            /** @description validation_failed: how many problems the request has; `errors` lists the first 20 at most */
+            errors_total?: number;
             /** @description version_conflict: the session's version now */
             current_version?: number;
             /** @description incomplete_steps: the unsaved steps */
