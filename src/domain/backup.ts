@@ -132,6 +132,8 @@ const SESSION_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   message_seq: (v) => INTEGER.test(v),
   progress_updated_at: (v) => v === '' || INTEGER.test(v),
   finalized_published: (v) => v === '0' || v === '1',
+  // The create's global Idempotency-Key record (not in a backup: the key is deleted with the session if present).
+  idempotency_digest: (v) => digest.test(v),
   // Bookkeeping of the Redis it came from: accepted, and dropped (or rebuilt) by the import.
   keys: () => true,
   finalized_publish_lease: () => true,

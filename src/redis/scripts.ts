@@ -132,7 +132,7 @@ export type FinalizePrepared =
 export interface UserSessionsPage { records: SessionRecord[], more: boolean, position: [ms: number, id: string] | null }
 
 export type ExpiryClaim =
-  | { outcome: 'expired', userId: string, kind: string, state: string, createdAtMs: number }
+  | { outcome: 'expired', userId: string, kind: string, state: string, createdAtMs: number, idempotencyDigest: string }
   | { outcome: 'alive', expiresAtMs: number }
   | { outcome: 'gone' }
 
@@ -357,7 +357,7 @@ export class Scripts {
   /** The sweep's claim on a session found due: exactly one call answers `expired` for it. */
   async expireSession (id: string): Promise<ExpiryClaim> {
     const reply = await this.session('expireSession', id, [id])
-    if (reply[0] === 2) return { outcome: 'expired', userId: str(reply[1]), kind: str(reply[2]), state: str(reply[3]), createdAtMs: Number(reply[4]) }
+    if (reply[0] === 2) return { outcome: 'expired', userId: str(reply[1]), kind: str(reply[2]), state: str(reply[3]), createdAtMs: Number(reply[4]), idempotencyDigest: str(reply[5]) }
     if (reply[0] === 1) return { outcome: 'alive', expiresAtMs: Number(reply[1]) }
     return { outcome: 'gone' }
   }

@@ -6,6 +6,7 @@
 import type { RedisStore } from '../redis/store.js'
 import type { SlotDue } from '../redis/scripts.js'
 import type { UserIndex } from './user-index.js'
+import { forgetCreateRecord } from './idempotency-store.js'
 
 export interface SweeperOptions {
   /** Time between two sweeps of one instance (each waits this ± 25 %). */
@@ -99,7 +100,7 @@ export class ExpirySweeper {
       if (claim.outcome !== 'expired') return
       expired++
       lagMs = Math.max(lagMs, Date.now() - dueAtMs)
-      await this.userIndex.remove(claim.userId, [id])
+      await Promise.all([this.userIndex.remove(claim.userId, [id]), forgetCreateRecord(this.store, claim.idempotencyDigest)])
       this.options.onExpired?.({ kind: claim.kind, state: claim.state })
     })
     return { expired, lagMs, tookMs: Date.now() - started }

@@ -21,6 +21,16 @@ export type Reservation =
   | { replay: false, resourceId: string }
   | { replay: true, resourceId: string, response: StoredResponse }
 
+/**
+ * Deletes the global Idempotency-Key record a session's create answers from (its stored response carries
+ * the session's content), when the session is deleted or expires (docs/decisions/0406). '' = none.
+ */
+export async function forgetCreateRecord (store: RedisStore, digest: string, deadline?: number): Promise<void> {
+  if (digest === '') return
+  const record = store.keys.idempotency(digest)
+  await store.call('deleteIdempotencyRecord', async (c) => await c.del(record), deadline)
+}
+
 export class IdempotencyStore {
   constructor (private readonly store: RedisStore) {}
 

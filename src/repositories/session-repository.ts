@@ -14,6 +14,7 @@ import { buildSummary } from '../domain/summary.js'
 import { changeEvent } from '../domain/events.js'
 import { AppError, versionConflict } from '../errors.js'
 import { retryStale } from './stale.js'
+import { forgetCreateRecord } from './idempotency-store.js'
 import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
 import type { StatsRecorder } from './stats-recorder.js'
@@ -132,10 +133,9 @@ export class SessionRepository {
   async delete (id: string, access: Access, ifMatch = ''): Promise<{ finalized: boolean }> {
     const { userId, idempotencyDigest, finalized } = await this.store.scriptsFor(access).deleteSession(id, { owner: ownerArg(access), ifMatch })
     this.stats.record('deleted')
-    const record = idempotencyDigest === '' ? undefined : this.store.keys.idempotency(idempotencyDigest)
     await Promise.all([
       this.userIndex.remove(userId, [id], access.deadline),
-      record === undefined ? undefined : this.store.call('deleteIdempotencyRecord', async (c) => await c.del(record), access.deadline)
+      forgetCreateRecord(this.store, idempotencyDigest, access.deadline)
     ])
     return { finalized }
   }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, json } from '../helper.js'
+import { buildTestApp, json, sleep } from '../helper.js'
 
 const create = (key: string, payload: object) => ({ method: 'POST' as const, url: '/v1/sessions', payload, headers: { 'idempotency-key': key } })
 
@@ -74,4 +74,16 @@ t.test('a create\'s record lives no longer than the session it made first lives 
   const plain = await app.inject(create('k-long', { user_id: 'u6' }))
   const longTtl = await redis.pttl(keys.idempotency((await redis.hget(keys.session(json(plain).id), 'idempotency_digest'))!))
   t.ok(longTtl > 23 * 3600_000, 'a default session (24 h) keeps the 24 h replay window')
+})
+
+t.test('a session that expires takes the record its create answers from with it (the expiry sweep deletes it)', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, { SESSION_TTL_SECONDS: '1' })
+  const created = await app.inject(create('k-expiring', { user_id: 'u7', metadata: { secret: 'private words' } }))
+  const record = keys.idempotency((await redis.hget(keys.session(json(created).id), 'idempotency_digest'))!)
+  // A record that would outlive its session (a session whose TTL was cut after its create).
+  await redis.pexpire(record, 3_600_000)
+  await sleep(1300)
+  await app.expirySweeper.sweep()
+  t.equal(await redis.exists(keys.session(json(created).id)), 0, 'the session expired')
+  t.equal(await redis.exists(record), 0, 'and its create\'s record went with it')
 })

@@ -4,7 +4,9 @@
 -- ARGV: 1 the session id (its hash may be gone already)
 -- Returns: {0}                                    gone already (Redis expired it): dropped from the index
 --          {1, expires_at}                        not due (it slid since it was filed): filed again
---          {2, user_id, kind, state, created_at}  expired now: removed, session.expired announced
+--          {2, user_id, kind, state, created_at, idempotency_digest ('' for none)}
+--                                                 expired now: removed, session.expired announced;
+--                                                 the caller deletes the create's global record
 -- @include "session"
 
 local now = now_ms()
@@ -18,4 +20,4 @@ if tonumber(s.expires_at) > now then
   return { 1, s.expires_at }
 end
 remove_session(s, now, EV_SESSION_EXPIRED)
-return { 2, s.user_id, s.kind, s.state, s.created_at }
+return { 2, s.user_id, s.kind, s.state, s.created_at, s.idempotency_digest or '' }
