@@ -17,9 +17,18 @@ export interface RedisConfig {
   tls: boolean
   commandTimeoutMs: number
   connectTimeoutMs: number
+  /**
+   * How commands leave for Redis (docs/decisions/0715): `coalesce` (default) one socket write per event-loop
+   * turn; `auto-pipeline` ioredis' auto-pipelining (each batch waits for the previous one's replies, 0403);
+   * `plain` one write per command. Kept to measure the three side by side (bench/README.md).
+   */
+  writes: RedisWrites
   /** Data folder of the embedded redis-server child (mode 'embedded' only). */
   dataDir: string
 }
+
+export const REDIS_WRITES = ['coalesce', 'auto-pipeline', 'plain'] as const
+export type RedisWrites = typeof REDIS_WRITES[number]
 
 /** The OTEL_TRACES_SAMPLER values of the OpenTelemetry specification that need no remote service. */
 export const TRACE_SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const
@@ -254,6 +263,7 @@ function redisConfig (env: Env, nodeEnv: string): RedisConfig {
     tls: bool(env, 'REDIS_TLS', false),
     commandTimeoutMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 1000, 10, 60_000),
     connectTimeoutMs: int(env, 'REDIS_CONNECT_TIMEOUT_MS', 5000, 100, 120_000),
+    writes: oneOf(env, 'REDIS_WRITES', 'coalesce', REDIS_WRITES),
     dataDir: raw(env, 'REDIS_DATA_DIR') ?? './.data/redis'
   }
 }

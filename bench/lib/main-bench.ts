@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs'
 import type { Options } from './options.js'
 import type { Workspace } from './workspace.js'
 import { startRedis } from './redis-server.js'
-import { BASELINE_NAMES, REPO_ROOT, SESSIOND_VARIANTS, isSessiond, startBaseline, startSessiond, type ServerName } from './servers.js'
+import { BASELINE_NAMES, REPO_ROOT, SESSIOND_VARIANTS, isSessiond, startBaseline, startSessiond, type ServerName, type SessiondName } from './servers.js'
 import type { ServerProcess } from './processes.js'
 import { SCENARIOS, type FixturePool, type Scenario } from './scenarios.js'
 import { copyToPeerHashes, seedBlob, seedFixture } from './fixture.js'
@@ -45,8 +45,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     ws.add(async () => { await server.stop() })
     return server
   }
-  if (servers.has('sessiond')) await start('sessiond')
-  if (servers.has('sessiond-lru')) await start('sessiond-lru')
+  for (const name of Object.keys(SESSIOND_VARIANTS) as SessiondName[]) if (servers.has(name)) await start(name)
   for (const name of BASELINE_NAMES) if (servers.has(name)) await start(name)
   log(`bench: servers up (${[...running.keys()].join(', ')}), redis on ${redis.url}, temp ${ws.dir}`)
 

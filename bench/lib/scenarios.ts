@@ -86,11 +86,27 @@ export const SCENARIOS: Scenario[] = [
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
   },
   {
+    id: 'get-session-autopipe', title: 'GET session, REDIS_WRITES=auto-pipeline', server: 'sessiond-autopipe', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
+  },
+  {
+    id: 'get-session-plain', title: 'GET session, REDIS_WRITES=plain', server: 'sessiond-plain', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
+  },
+  {
     id: 'get-session-notouch', title: 'GET session ?touch=false', server: 'sessiond', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}?touch=false` }] }))
   },
   {
     id: 'put-step', title: 'PUT step', server: 'sessiond', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
+  },
+  {
+    id: 'put-step-autopipe', title: 'PUT step, REDIS_WRITES=auto-pipeline', server: 'sessiond-autopipe', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
+  },
+  {
+    id: 'put-step-plain', title: 'PUT step, REDIS_WRITES=plain', server: 'sessiond-plain', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
   },
   {

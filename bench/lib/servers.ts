@@ -9,13 +9,20 @@ export const SESSIOND_ENTRY = join(REPO_ROOT, 'dist/src/server.js')
 
 export const BASELINE_NAMES = ['bare', 'redis-get', 'redis-lua', 'peer-get-session', 'peer-put-step'] as const
 export type BaselineName = typeof BASELINE_NAMES[number]
-/** sessiond as configured, and a second sessiond with the read cache on (the cache scenario). */
-export type SessiondName = 'sessiond' | 'sessiond-lru'
+/**
+ * sessiond as configured, and variants with one setting changed, each its own process on the same Redis:
+ * the read cache on (the cache scenario), and the two other ways of sending commands to Redis
+ * (REDIS_WRITES, decision 0715: coalesced by default, ioredis auto-pipelining, or one write per command).
+ */
+export const SESSIOND_VARIANTS = {
+  sessiond: {},
+  'sessiond-lru': { CACHE_MODE: 'lru' },
+  'sessiond-autopipe': { REDIS_WRITES: 'auto-pipeline' },
+  'sessiond-plain': { REDIS_WRITES: 'plain' }
+} as const satisfies Record<string, Record<string, string>>
+export type SessiondName = keyof typeof SESSIOND_VARIANTS
 export type ServerName = SessiondName | BaselineName
-export const isSessiond = (name: string): name is SessiondName => name === 'sessiond' || name === 'sessiond-lru'
-
-/** The extra settings of each sessiond. */
-export const SESSIOND_VARIANTS: Record<SessiondName, Record<string, string>> = { sessiond: {}, 'sessiond-lru': { CACHE_MODE: 'lru' } }
+export const isSessiond = (name: string): name is SessiondName => Object.hasOwn(SESSIOND_VARIANTS, name)
 
 /** High enough that the limiter (which still runs, and counts in Redis) never answers 429. */
 export const RATE_LIMIT_MAX = '10000000'

@@ -19,9 +19,9 @@ export function connectionOptions (config: RedisConfig): RedisOptions {
     maxRetriesPerRequest: 0,
     // While disconnected, fail at once (→ 503) instead of queueing requests until Redis returns.
     enableOfflineQueue: false,
-    // No auto-pipelining: it holds each batch until the previous one is answered, so behind a stalled
-    // command every later one waits a full timeout before its own starts (docs/decisions/0403).
-    enableAutoPipelining: false,
+    // No auto-pipelining by default: it holds each batch until the previous one is answered, so behind a
+    // stalled command every later one waits a full timeout before its own starts (docs/decisions/0403).
+    enableAutoPipelining: config.writes === 'auto-pipeline',
     retryStrategy: reconnectDelay,
     // After a failover the old primary answers READONLY: reconnect and re-send (the write was not applied).
     reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
@@ -34,7 +34,7 @@ export function connectionOptions (config: RedisConfig): RedisOptions {
 
 export function createRedisClient (config: RedisConfig, url?: string): RedisClient {
   const client = newClient(config, url)
-  coalesceWrites(client)
+  if (config.writes === 'coalesce') coalesceWrites(client)
   return client
 }
 
@@ -45,7 +45,7 @@ function newClient (config: RedisConfig, url?: string): RedisClient {
       const clusterOptions: ClusterOptions = {
         redisOptions: options,
         enableOfflineQueue: false,
-        enableAutoPipelining: false,
+        enableAutoPipelining: config.writes === 'auto-pipeline',
         maxRedirections: 8,
         retryDelayOnFailover: 100,
         retryDelayOnClusterDown: 100,

@@ -40,13 +40,27 @@ t.test('a command of a later turn is sent in its own turn, not held back', async
   t.equal(writes(), 5, 'one write per turn')
 })
 
-t.test('without coalescing (a plain ioredis client) the same 100 commands take many writes', async (t) => {
+t.test('without coalescing (a plain ioredis client, or REDIS_WRITES=plain) the same 100 commands take many writes', async (t) => {
   // The control: what the socket does without coalescing, so the first test can tell the difference.
   const { url } = await testRedis()
-  const client = new Redis(url, { lazyConnect: true })
+  const clients = [new Redis(url, { lazyConnect: true }), createRedisClient(loadConfig({ REDIS_URL: url, REDIS_WRITES: 'plain' }).redis) as Redis]
+  t.teardown(() => { for (const client of clients) client.disconnect() })
+  for (const client of clients) {
+    await client.connect()
+    const writes = countWrites(client)
+    await Promise.all(Array.from({ length: 100 }, async (_, i) => await client.echo(`m${i}`)))
+    t.ok(writes() > 1, `${writes()} writes`)
+  }
+})
+
+t.test('REDIS_WRITES=auto-pipeline turns on ioredis auto-pipelining instead', async (t) => {
+  const { url } = await testRedis()
+  const client = createRedisClient(loadConfig({ REDIS_URL: url, REDIS_WRITES: 'auto-pipeline' }).redis) as Redis
   t.teardown(() => client.disconnect())
   await client.connect()
-  const writes = countWrites(client)
-  await Promise.all(Array.from({ length: 100 }, async (_, i) => await client.echo(`m${i}`)))
-  t.ok(writes() > 1, `${writes()} writes`)
+  t.equal(client.options.enableAutoPipelining, true)
+  const replies = await Promise.all(Array.from({ length: 100 }, async (_, i) => await client.echo(`m${i}`)))
+  t.equal(replies[99], 'm99')
+  t.equal(client.autoPipelineQueueSize, 0, 'every batch answered')
+  t.throws(() => loadConfig({ REDIS_WRITES: 'sometimes' }), /REDIS_WRITES/)
 })
