@@ -2105,7 +2105,10 @@ export interface operations {
     getSessionResult: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version(s) the client holds, as "<version>"; when it is current the answer is 304 without a body */
+                "if-none-match"?: string;
+            };
             path: {
                 /** @description Session id (server-generated, URL-safe) */
                 id: string;
@@ -2224,6 +2227,18 @@ export interface operations {
                         finalized_at: string;
                     };
                 };
+            };
+            /** @description Not modified: the version named in if-none-match is current (no body) */
+            304: {
+                headers: {
+                    etag: components["headers"]["etag"];
+                    "x-request-id": components["headers"]["x-request-id"];
+                    "ratelimit-limit": components["headers"]["ratelimit-limit"];
+                    "ratelimit-remaining": components["headers"]["ratelimit-remaining"];
+                    "ratelimit-reset": components["headers"]["ratelimit-reset"];
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["ValidationFailed"];
             401: components["responses"]["Unauthorized"];

@@ -30,6 +30,16 @@ t.test('every GET with an etag answers 304, with the etag and no body, while the
     t.equal(changed.headers.etag, '"4"')
   }
   t.equal((await app.inject({ url: '/v1/sessions/AAAAAAAAAAAAAAAAAAAAAAAA', headers: { 'if-none-match': '*' } })).statusCode, 404, 'a missing session is still 404')
+
+  // The finalized result: its etag is the finalized session's version.
+  await app.inject({ method: 'PUT', url: `${base}/steps/3`, payload: { d: 4 } })
+  t.equal((await app.inject({ method: 'POST', url: `${base}/finalize`, payload: {} })).statusCode, 200)
+  const result = await app.inject({ url: `${base}/result` })
+  t.equal(result.statusCode, 200)
+  const again = await app.inject({ url: `${base}/result`, headers: { 'if-none-match': result.headers.etag as string } })
+  t.equal(again.statusCode, 304, 'the result answers 304 too')
+  t.equal(again.body, '')
+  t.equal(again.headers.etag, result.headers.etag)
 })
 
 t.test('a conditional read still slides the expiry, and is not a change', async (t) => {
