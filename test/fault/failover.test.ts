@@ -14,6 +14,27 @@ const WRITE_BEFORE_MS = 3000
 const WRITE_AFTER_MS = 10_000
 
 
+/** The figures both failover scenarios report, from what they measured. */
+function failoverFigures ({ result, all, afterKill, lagMs, killedAt }: {
+  result: Awaited<ReturnType<typeof audit>>, all: ReturnType<typeof stats>, afterKill: ReturnType<typeof stats>, lagMs: number, killedAt: number
+}): Record<string, unknown> {
+  return {
+      acknowledged: result.acknowledged,
+      acknowledged_lost: result.lost.length,
+      acknowledged_lost_within_ms_before_kill: result.lost.length === 0 ? null : Math.max(...result.lost.map((l) => killedAt - l.at)),
+      seq_gaps: result.gaps,
+      duplicates: result.duplicates,
+      answers: all.count,
+      answers_after_kill: afterKill.byStatus,
+      max_ms: all.max,
+      server_max_ms: all.serverMax,
+      event_loop_lag_max_ms: lagMs,
+      p99_ms: all.p99,
+      answers_over_bound: all.overBound,
+      server_answers_over_bound: all.serverOverBound,
+  }
+}
+
 t.test('a Redis Cluster master killed under writes: its replica takes over and sessiond follows without a restart', async (t) => {
   const cluster = await startCluster(t, 3, 1)
   const service = await startService(t, { REDIS_CLUSTER_NODES: cluster.nodes.map((n) => `127.0.0.1:${n.port}`).join(',') })
@@ -62,19 +83,7 @@ t.test('a Redis Cluster master killed under writes: its replica takes over and s
     replicas_per_master: 1,
     cluster_node_timeout_ms: 1000,
     sessions_on_failed_master: onVictim.size,
-    acknowledged: result.acknowledged,
-    acknowledged_lost: result.lost.length,
-    acknowledged_lost_within_ms_before_kill: result.lost.length === 0 ? null : Math.max(...result.lost.map((l) => killedAt - l.at)),
-    seq_gaps: result.gaps,
-    duplicates: result.duplicates,
-    answers: all.count,
-    answers_after_kill: afterKill.byStatus,
-    max_ms: all.max,
-    server_max_ms: all.serverMax,
-    event_loop_lag_max_ms: lagMs,
-    p99_ms: all.p99,
-    answers_over_bound: all.overBound,
-    server_answers_over_bound: all.serverOverBound,
+    ...failoverFigures({ result, all, afterKill, lagMs, killedAt }),
     failed_shard: window,
     other_shards: others
   })
@@ -120,19 +129,7 @@ t.test('a Sentinel-managed primary killed under writes: Sentinel promotes the re
     sentinels: 3,
     quorum: 2,
     down_after_ms: 1000,
-    acknowledged: result.acknowledged,
-    acknowledged_lost: result.lost.length,
-    acknowledged_lost_within_ms_before_kill: result.lost.length === 0 ? null : Math.max(...result.lost.map((l) => killedAt - l.at)),
-    seq_gaps: result.gaps,
-    duplicates: result.duplicates,
-    answers: all.count,
-    answers_after_kill: afterKill.byStatus,
-    max_ms: all.max,
-    server_max_ms: all.serverMax,
-    event_loop_lag_max_ms: lagMs,
-    p99_ms: all.p99,
-    answers_over_bound: all.overBound,
-    server_answers_over_bound: all.serverOverBound,
+    ...failoverFigures({ result, all, afterKill, lagMs, killedAt }),
     writes: window
   })
 })
