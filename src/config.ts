@@ -52,6 +52,8 @@ export interface Config {
   /** POST /v1/admin/import reads at most this many bytes (contract §9); `npx sessiond import` has no cap. */
   importMaxBytes: number
   shutdownGraceMs: number
+  /** V8's old-generation growth after a full GC, in percent of the live heap; 0: V8's own heuristics (src/heap.ts). */
+  heapGrowingPercent: number
   /** SIGTERM: readiness turns 503 and the listener keeps serving this long before the server closes. */
   shutdownDrainMs: number
   redis: RedisConfig
@@ -272,6 +274,9 @@ function redisConfig (env: Env, nodeEnv: string): RedisConfig {
 export const DEFAULT_RATE_LIMIT_MAX = 600
 export const OPEN_MODE_RATE_LIMIT_MAX = 6000
 
+/** HEAP_GROWING_PERCENT when unset (docs/decisions/0718). */
+export const DEFAULT_HEAP_GROWING_PERCENT = 50
+
 export function loadConfig (env: Env): Config {
   const nodeEnv = raw(env, 'NODE_ENV') ?? 'development'
   const day = 86_400
@@ -283,6 +288,7 @@ export function loadConfig (env: Env): Config {
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 64 * 1_048_576),
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 2 ** 40),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    heapGrowingPercent: int(env, 'HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 1000),
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 600_000),
     redis: redisConfig(env, nodeEnv),
     keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },

@@ -4,7 +4,7 @@ import type { Measurement } from './measure.js'
 import type { CommandCount } from './monitor.js'
 import { classifyCalls, type LoadCalls } from './commandstats.js'
 import type { Scenario } from './scenarios.js'
-import { isSessiond } from './servers.js'
+import { EXPERIMENTS, isSessiond } from './servers.js'
 import { median, ratio, spread, type Spread } from './stats.js'
 import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
 
@@ -125,7 +125,8 @@ export function buildReport (
       targets
     }
   })
-  const sessiond = reports.filter((r) => isSessiond(r.server) && r.rounds.length > 0)
+  // The RSS target is the shipped configurations' (not the experiments', which show their own RSS per round).
+  const sessiond = reports.filter((r) => isSessiond(r.server) && !EXPERIMENTS.has(r.server) && r.rounds.length > 0)
   const rss = sessiond.length === 0 ? null : Math.max(...sessiond.map((r) => r.peakRssBytes))
   return {
     kind: 'main',
@@ -168,16 +169,16 @@ export function renderMarkdown (report: MainReport): string {
     `${String(m.connections)} connections, Node ${String(m.node)}, redis-server ${String(m.redisVersion)}, ${String(m.cpus)} CPUs (load ${String(m.loadAverage)} at start).`)
   if (sessiond.length > 0) {
     parts.push('', table(
-      ['sessiond scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req (MONITOR)', 'Redis calls/req (load)', '× peer req/s', '× (b)/(c) req/s', 'CPU × peer', 'p99 × peer', 'targets'],
+      ['sessiond scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'server CPU µs/req', 'Redis CPU µs/req', 'Redis cmds/req (MONITOR)', 'Redis calls/req (load)', 'peak RSS MB', '× peer req/s', '× (b)/(c) req/s', 'CPU × peer', 'p99 × peer', 'targets'],
       sessiond.map((s) => [
         `${s.title} (vs ${s.peer === 'peer-get-session' ? 'd' : 'e'})`,
         num(s.median.rps), ms(s.median.p50), ms(s.median.p99),
         s.non2xx === 0 ? '0' : `**${s.non2xx}**`,
         num(s.median.serverCpuMicros), num(s.median.redisCpuMicros),
-        commandsCell(s.commands), loadCallsCell(s.loadCalls),
+        commandsCell(s.commands), loadCallsCell(s.loadCalls), mib(s.peakRssBytes),
         ratioCell(s.ratios!.rpsVsPeer), ratioCell(s.ratios!.rpsVsBaseline), ratioCell(s.ratios!.cpuVsPeer), ratioCell(s.ratios!.p99VsPeer),
         targetCell(s.targets)
-      ]), [13]
+      ]), [14]
     ))
   }
   if (baselines.length > 0) {

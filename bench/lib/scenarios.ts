@@ -110,6 +110,10 @@ export const SCENARIOS: Scenario[] = [
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
   },
   {
+    id: 'put-step-v8heap', title: 'PUT step, HEAP_GROWING_PERCENT=0', server: 'sessiond-v8heap', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
+  },
+  {
     id: 'post-message', title: 'POST message', server: 'sessiond', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['chat'],
     slots: (f) => perSlot(f, (s) => ({
       headers: auth(f, f.userOf(s)),
