@@ -2,10 +2,14 @@
 // {"id","seq","created_at":<ms>,"role","content"[,"name"][,"metadata"]} (absent name/metadata read as null).
 import type { Message, CreateMessageBody } from '../../schemas/message.js'
 import { isoFromMs } from './time.js'
+import { sealMembers, type MaybeSealer } from './sealed-content.js'
+
+/** What contract §13 seals of a message. */
+const SEALED = ['content', 'metadata']
 
 /** The fields of a new message the script stores after its id, seq and created_at (a JSON object). */
-export function storedMessageFields (body: CreateMessageBody): string {
-  return JSON.stringify({ role: body.role, content: body.content, name: body.name, metadata: body.metadata })
+export function storedMessageFields (body: CreateMessageBody, sealer: MaybeSealer = null, sessionId = ''): string {
+  return sealMembers(sealer, { role: body.role, content: body.content, name: body.name, metadata: body.metadata }, SEALED, sessionId)
 }
 
 export function messageFromStored (raw: string): Message {
