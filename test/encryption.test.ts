@@ -4,47 +4,12 @@
 // values written before encryption was on still read.
 import t from 'tap'
 import { PassThrough } from 'node:stream'
-import type { Redis } from 'ioredis'
 import { TEST_ENCRYPTION_KEYS, buildTestApp, createSession, json } from './helper.js'
+import { SECRET, everythingStored, fillSession } from './encryption-fixture.js'
 import { Sealer, SealedValueError } from '../src/domain/sealer.js'
 import { loadConfig, ConfigError } from '../src/config.js'
 
-const SECRET = 'my-private-words-5e1f'
 const key = (byte: number): string => Buffer.alloc(32, byte).toString('base64')
-
-/** Every value stored under the test's keys, whatever its type, as one text. */
-async function everythingStored (redis: Redis, keys: string[]): Promise<string> {
-  const out: string[] = []
-  for (const k of keys) {
-    const type = await redis.type(k)
-    if (type === 'string') out.push((await redis.get(k)) ?? '')
-    else if (type === 'hash') out.push(...Object.values(await redis.hgetall(k)))
-    else if (type === 'list') out.push(...await redis.lrange(k, 0, -1))
-    else if (type === 'zset') out.push(...await redis.zrange(k, '0', '-1'))
-    else if (type === 'set') out.push(...await redis.smembers(k))
-    else if (type === 'stream') out.push(...(await redis.xrange(k, '-', '+')).flatMap(([, fields]) => fields))
-  }
-  return out.join('\n')
-}
-
-/** A session with content in every place contract §13 lists, finalized when `finalize`. */
-async function fillSession (app: Awaited<ReturnType<typeof buildTestApp>>['app'], finalize: boolean): Promise<string> {
-  const headers = { 'idempotency-key': `k-${Math.random()}` }
-  const session = await createSession(app, { kind: 'onboarding', total_steps: 1, metadata: { note: SECRET }, therapeutic_goals: [SECRET] }, headers)
-  const base = `/v1/sessions/${session.id}`
-  const ok = async (method: 'PUT' | 'POST', url: string, payload: unknown, extra: Record<string, string> = {}): Promise<void> => {
-    const response = await app.inject({ method, url, payload: payload as Record<string, unknown>, headers: extra })
-    if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`)
-  }
-  await ok('PUT', `${base}/steps/1`, { answer: SECRET })
-  await ok('PUT', `${base}/narrative/story`, { data: { told: SECRET } })
-  await ok('POST', `${base}/scenes`, { scene_id: 'intro' })
-  await ok('POST', `${base}/choices`, { scene_id: 'intro', choice_id: 'go', data: { why: SECRET } }, { 'idempotency-key': 'c1' })
-  await ok('POST', `${base}/messages`, { role: 'user', content: SECRET, metadata: { mood: SECRET } }, { 'idempotency-key': 'm1' })
-  await ok('POST', '/v1/users/user-1/progress', { metrics: { calm: 1 }, skills_developed: [SECRET] }, { 'idempotency-key': 'p1' })
-  if (finalize) await ok('POST', `${base}/finalize`, {})
-  return session.id as string
-}
 
 t.test('with ENCRYPTION_KEYS every listed content is stored sealed, and reads answer the plaintext', async (t) => {
   const { app, redis, allKeys } = await buildTestApp(t, { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS })

@@ -17,6 +17,12 @@ export type MaybeSealer = Sealer | null
 
 /** The session hash fields that are sealed. */
 export const SEALED_SESSION_FIELDS = ['metadata', 'therapeutic_goals'] as const
+/** The members of a message document that are sealed. */
+export const SEALED_MESSAGE_MEMBERS = ['content', 'metadata']
+/** The members of a choice entry that are sealed. */
+export const SEALED_CHOICE_MEMBERS = ['data']
+/** The members of a progress snapshot document that are sealed (its contents; bound to the user id). */
+export const SEALED_SNAPSHOT_MEMBERS = ['metrics', 'skills_developed', 'milestones_achieved']
 
 /** The member of a message, choice or snapshot document holding its sealed content. */
 const SEALED_MEMBER = 'sealed'

@@ -25,6 +25,7 @@ import { SessionImporter } from './session-import.js'
 import { SessionMigrator } from './session-migrator.js'
 import { AuditPseudonyms } from './audit-pseudonyms.js'
 import { Sealer } from '../domain/sealer.js'
+import { KeyRotator } from './key-rotator.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -46,6 +47,8 @@ export interface Repositories {
   exporter: SessionExporter
   importer: SessionImporter
   migrator: SessionMigrator
+  /** rotate-keys; null while ENCRYPTION_KEYS is unset. */
+  rotator: KeyRotator | null
 }
 
 /** What the background writers (audit, rate limits, stats) and the read cache report; the defaults stay silent. */
@@ -89,7 +92,8 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     diagnostics: new RedisDiagnostics(store),
     exporter: new SessionExporter(store, config.keys, sealer?.keyIds),
     importer: new SessionImporter(store, userIndex, new Set(sealer?.keyIds)),
-    migrator: new SessionMigrator(store)
+    migrator: new SessionMigrator(store),
+    rotator: sealer === null ? null : new KeyRotator(store, sealer)
   }
 }
 

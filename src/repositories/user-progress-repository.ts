@@ -6,10 +6,7 @@ import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-
 import { decodeCursor, pageOf, type Page, type TimeIdPosition } from '../domain/page.js'
 import type { Config } from '../config.js'
 import { ANY_OWNER, type Access } from '../domain/access.js'
-import { openMembers, openMembersList, sealMembers, type MaybeSealer } from '../domain/sealed-content.js'
-
-/** What contract §13 seals of a snapshot (its contents; bound to the user id). */
-const SEALED_SNAPSHOT = ['metrics', 'skills_developed', 'milestones_achieved']
+import { SEALED_SNAPSHOT_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer } from '../domain/sealed-content.js'
 
 export class UserProgressRepository {
   constructor (
@@ -29,7 +26,7 @@ export class UserProgressRepository {
       metrics: body.metrics,
       skills_developed: body.skills_developed ?? [],
       milestones_achieved: body.milestones_achieved ?? 0
-    }, SEALED_SNAPSHOT, userId)
+    }, SEALED_SNAPSHOT_MEMBERS, userId)
     const added = await this.store.scriptsFor(access).addProgressSnapshot(userId, { snapshotId, fields, retentionMs: this.retentionMs, schemaVersion: SNAPSHOT_SCHEMA_VERSION })
     return snapshotFromStored(openMembers(this.sealer, added.stored, userId))
   }
