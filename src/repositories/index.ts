@@ -92,7 +92,7 @@ export function createRepositories (store: RedisStore, config: RepositoryConfig,
     diagnostics: new RedisDiagnostics(store),
     exporter: new SessionExporter(store, config.keys, sealer?.keyIds),
     importer: new SessionImporter(store, userIndex, new Set(sealer?.keyIds)),
-    migrator: new SessionMigrator(store),
+    migrator: new SessionMigrator(store, sealer),
     rotator: sealer === null ? null : new KeyRotator(store, sealer)
   }
 }
