@@ -74,7 +74,8 @@ export function sessionRewrite (sealer: Sealer, backup: SessionBackup): { rewrit
   }
   for (const field of SEALED_SESSION_FIELDS) {
     const stored = backup.session[field]
-    if (stored !== undefined) into(rewrite.session, field, rekeyValue(sealer, stored, id))
+    // An empty object or list stays as it is (sealSessionField).
+    if (stored !== undefined && stored !== '{}' && stored !== '[]') into(rewrite.session, field, rekeyValue(sealer, stored, id))
   }
   backup.steps.forEach((stored, i) => at(rewrite.steps, i, rekeyStep(sealer, stored, id)))
   for (const [type, doc] of Object.entries(backup.narrative)) into(rewrite.narrative, type, rekeyContext(sealer, doc, id))

@@ -32,6 +32,15 @@ export function sealValue (sealer: MaybeSealer, plaintext: string, aad: string):
   return sealer === null ? plaintext : sealer.seal(plaintext, aad)
 }
 
+/**
+ * A session field as stored: sealed, except an empty object or list (most sessions have no metadata
+ * or goals): it holds nothing, a sealed one would show its emptiness by its length anyway, and every read
+ * of the session is spared opening it.
+ */
+export function sealSessionField (sealer: MaybeSealer, json: string, id: string): string {
+  return sealer === null || json === '{}' || json === '[]' ? json : sealer.seal(json, id)
+}
+
 export function openValue (sealer: MaybeSealer, stored: string, aad: string): string {
   return sealer === null ? stored : sealer.open(stored, aad)
 }
@@ -44,7 +53,7 @@ export function sealSessionFields (sealer: MaybeSealer, fields: Record<string, s
   const sealed = { ...fields }
   for (const field of SEALED_SESSION_FIELDS) {
     const value = sealed[field]
-    if (value !== undefined && value !== '' && !isSealed(value)) sealed[field] = sealer.seal(value, id)
+    if (value !== undefined && !isSealed(value)) sealed[field] = sealSessionField(sealer, value, id)
   }
   return sealed
 }

@@ -19,7 +19,7 @@ import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
 import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
-import { openSessionRecord, openContexts, openSteps, sealSessionFields, sealValue, type MaybeSealer } from '../domain/sealed-content.js'
+import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface CreatedSession { session: Session, created: boolean }
 
@@ -57,9 +57,9 @@ export class SessionRepository {
       kind,
       state: input.state ?? 'active',
       safetyLevel: input.safety_level ?? 'none',
-      therapeuticGoals: sealValue(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id),
+      therapeuticGoals: sealSessionField(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id),
       totalSteps: input.total_steps ?? this.settings.onboardingTotalSteps,
-      metadata: sealValue(this.sealer, JSON.stringify(input.metadata ?? {}), id),
+      metadata: sealSessionField(this.sealer, JSON.stringify(input.metadata ?? {}), id),
       ttlSeconds: input.ttl_seconds ?? defaultTtlSeconds(kind, this.settings),
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,
