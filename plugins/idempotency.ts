@@ -60,7 +60,7 @@ export default fp(async function idempotency (fastify) {
     const response = await work(reservation.resourceId, claim)
     if (response.status < 300) {
       // The work is done; if storing its response fails, a retry redoes it with the same id (no duplicate).
-      await records.complete(claim, response, request.access).catch((err: Error) => {
+      await records.complete(claim, reservation.resourceId, response, request.access).catch((err: Error) => {
         request.log.warn({ err: { message: err.message } }, 'could not store idempotent response')
       })
     }

@@ -158,7 +158,7 @@ export const ExportLine = Type.Union([ExportHeaderLine, ExportSessionLine, Expor
 
 export const ImportError = Type.Object({
   line: Type.Integer({ minimum: 1, description: 'Line number in the body, from 1' }),
-  code: Type.String({ description: 'invalid_json, invalid_line, invalid_session, line_too_long, write_failed (the line); export_failed, count_mismatch, truncated (the file)' }),
+  code: Type.String({ description: 'invalid_json, invalid_line, invalid_session, line_too_long, missing_encryption_key, write_failed (the line); export_failed, count_mismatch, truncated (the file)' }),
   detail: Type.String()
 }, { additionalProperties: false })
 export type ImportError = Static<typeof ImportError>

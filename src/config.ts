@@ -5,6 +5,8 @@ export type RedisMode = 'embedded' | 'standalone' | 'cluster' | 'sentinel'
 
 export interface HostPort { host: string, port: number }
 export interface NamedKey { name: string, key: string }
+/** One key of ENCRYPTION_KEYS: its id (stored with every value it seals) and its 32 bytes. */
+export interface EncryptionKey { id: string, key: Buffer }
 
 export interface RedisConfig {
   mode: RedisMode
@@ -90,6 +92,10 @@ export interface Config {
   cache: { mode: 'off' | 'lru', maxEntries: number, ttlMs: number }
   /** OpenTelemetry tracing (docs/decisions/0503), from the standard OTEL_* variables. */
   tracing: TracingConfig
+  /** Encryption at rest (contract §13): the key ring, the first key seals; empty: stored content is plaintext. */
+  encryptionKeys: EncryptionKey[]
+  /** AUDIT_READS: reads of content are recorded in the audit trail too. */
+  auditReads: boolean
 }
 
 export class ConfigError extends Error {
@@ -165,6 +171,26 @@ function namedKeys (env: Env, name: string): NamedKey[] {
     if (seen.has(keyName)) throw new ConfigError(name, `names a key "${keyName}" twice`)
     seen.add(keyName)
     return { name: keyName, key }
+  })
+}
+
+/** ENCRYPTION_KEYS: `kid:base64-of-32-bytes,…`; key ids are [A-Za-z0-9_-] (they are stored with every value). */
+function encryptionKeys (env: Env): EncryptionKey[] {
+  const name = 'ENCRYPTION_KEYS'
+  const value = raw(env, name)
+  if (value === undefined) return []
+  const seen = new Set<string>()
+  return value.split(',').map((entry) => {
+    const at = entry.indexOf(':')
+    const id = entry.slice(0, at).trim()
+    const encoded = entry.slice(at + 1).trim()
+    // Never echo the key itself in the message.
+    if (at <= 0 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new ConfigError(name, 'entries must be kid:base64-of-32-bytes with a kid of 1-32 chars of [A-Za-z0-9_-]')
+    const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded) ? Buffer.from(encoded, encoded.includes('-') || encoded.includes('_') ? 'base64url' : 'base64') : Buffer.alloc(0)
+    if (key.length !== 32) throw new ConfigError(name, `key "${id}" must be 32 bytes in base64 (openssl rand -base64 32), got ${key.length} bytes`)
+    if (seen.has(id)) throw new ConfigError(name, `names a key id "${id}" twice`)
+    seen.add(id)
+    return { id, key }
   })
 }
 
@@ -335,7 +361,9 @@ export function loadConfig (env: Env): Config {
       serviceName: raw(env, 'OTEL_SERVICE_NAME') ?? 'sessiond',
       sampler: oneOf(env, 'OTEL_TRACES_SAMPLER', 'parentbased_always_on', TRACE_SAMPLERS),
       samplerRatio: fraction(env, 'OTEL_TRACES_SAMPLER_ARG', 1)
-    }
+    },
+    encryptionKeys: encryptionKeys(env),
+    auditReads: bool(env, 'AUDIT_READS', false)
   }
   // Node's own rule (http.createServer throws otherwise): the headers are part of the request.
   if (config.timeouts.headersMs > config.timeouts.requestMs) {

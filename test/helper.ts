@@ -88,6 +88,18 @@ export interface TestBuildOptions extends BuildOptions {
   extraRoutes?: FastifyPluginAsync
 }
 
+/** A key ring for tests of encryption at rest (fixed bytes: these keys protect nothing). */
+export const TEST_ENCRYPTION_KEYS = `k1:${Buffer.alloc(32, 1).toString('base64')},k0:${Buffer.alloc(32, 2).toString('base64')}`
+
+/**
+ * SESSIOND_TEST_ENCRYPTION=1 (npm run test:encrypted): every app and store under test seals content with
+ * TEST_ENCRYPTION_KEYS (contract §13), so the same tests prove that responses do not change.
+ */
+const ENCRYPTION_ENV: Record<string, string> = process.env.SESSIOND_TEST_ENCRYPTION === '1' ? { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS } : {}
+
+/** For tests that read the plaintext storage format itself: encryption off whatever SESSIOND_TEST_ENCRYPTION says. */
+export const PLAINTEXT_STORAGE: Record<string, string> = { ENCRYPTION_KEYS: '' }
+
 /** A config on the test file's Redis with a fresh key prefix (KEY_ENV); extra env overrides defaults. */
 async function testConfig (env: Record<string, string>): Promise<Config> {
   const redisServer = await testRedis()
@@ -98,6 +110,7 @@ async function testConfig (env: Record<string, string>): Promise<Config> {
     LOG_LEVEL: 'silent',
     // Tests send bursts; the rate-limit tests set their own limit.
     RATE_LIMIT_MAX: '1000000',
+    ...ENCRYPTION_ENV,
     ...env
   })
 }

@@ -3791,7 +3791,7 @@ export interface operations {
                         errors: {
                             /** @description Line number in the body, from 1 */
                             line: number;
-                            /** @description invalid_json, invalid_line, invalid_session, line_too_long, write_failed (the line); export_failed, count_mismatch, truncated (the file) */
+                            /** @description invalid_json, invalid_line, invalid_session, line_too_long, missing_encryption_key, write_failed (the line); export_failed, count_mismatch, truncated (the file) */
                             code: string;
                             detail: string;
                         }[];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npx sessiond <command>` (contract §9, the package's bin): export, import, doctor, stats, migrate.
+// `npx sessiond <command>` (contract §9, the package's bin): export, import, doctor, stats, migrate, rotate-keys.
 // Configured by the same environment as the server (and ./.env); talks to Redis directly through the
 // repositories. stdout carries the output (NDJSON, JSON, the doctor's report), stderr the progress
 // and the errors. Exit codes: 0 done, 1 done but something is wrong (a warning, a failed line, an
@@ -14,6 +14,7 @@ import { importCommand } from './commands/import.js'
 import { doctorCommand } from './commands/doctor.js'
 import { statsCommand } from './commands/stats.js'
 import { migrateCommand } from './commands/migrate.js'
+import { rotateKeysCommand } from './commands/rotate-keys.js'
 import { SERVICE_VERSION } from '../version.js'
 
 export const USAGE = `Usage: sessiond <command> [options]
@@ -25,6 +26,7 @@ KEY_SYSTEM, KEY_ENV …; ./.env is read when present):
   doctor [--json]         check the Redis settings that can lose sessions; exit 1 while a warning stands
   stats                   live sessions by kind and state, and the last 30 days, as JSON
   migrate                 rewrite stored session documents in the current schema version
+  rotate-keys             seal every stored value under the first key of ENCRYPTION_KEYS
 
 Progress goes to stderr when it is a terminal; stdout stays clean for pipes.
 `
@@ -62,6 +64,9 @@ function parse (argv: string[]): Command {
     case 'migrate':
       none()
       return async (context, io) => await migrateCommand(context, io)
+    case 'rotate-keys':
+      none()
+      return async (context, io) => await rotateKeysCommand(context, io)
     default:
       throw new UsageError(name === undefined ? '' : `unknown command "${name}"`, true)
   }

@@ -8,6 +8,8 @@ import { BACKUP_LIMITS } from '../../schemas/admin.js'
 import type { SessionRecord } from './session-record.js'
 import { EVENT_CODES } from './events.js'
 import { isoFromMs } from './time.js'
+import { isSealed, keyIdOf } from './sealer.js'
+import { documentKeyId, stepData } from './sealed-content.js'
 
 export const EXPORT_FORMAT = 'sessiond-export'
 export const EXPORT_FORMAT_VERSION = 1
@@ -37,19 +39,39 @@ export interface ExportHeader {
   format_version: typeof EXPORT_FORMAT_VERSION
   exported_at: string
   source: { key_system: string, key_env: string }
+  /** With encryption at rest on (contract §13): the key ids of the exporting key ring (values are carried sealed, as stored). */
+  encryption?: { key_ids: string[] }
 }
 
 /** Session fields that are bookkeeping of one Redis, not data: never exported, rebuilt by the import. */
 const LOCAL_FIELDS = ['keys', 'finalized_publish_lease', 'steps_saved']
 
-export function headerLine (nowMs: number, source: { system: string, env: string }): string {
+export function headerLine (nowMs: number, source: { system: string, env: string }, keyIds: readonly string[] = []): string {
   const header: ExportHeader = {
     format: EXPORT_FORMAT, format_version: EXPORT_FORMAT_VERSION, exported_at: isoFromMs(nowMs)!, source: { key_system: source.system, key_env: source.env }
   }
+  if (keyIds.length > 0) header.encryption = { key_ids: [...keyIds] }
   return `${JSON.stringify(header)}\n`
 }
 
-export const endLine = (sessions: number): string => `${JSON.stringify({ end: true, sessions })}\n`
+/** The end line; `keyIds`: the key ids the exported values are sealed under (an import needs each of them). */
+export const endLine = (sessions: number, keyIds: readonly string[] = []): string =>
+  `${JSON.stringify(keyIds.length > 0 ? { end: true, sessions, key_ids: [...keyIds] } : { end: true, sessions })}\n`
+
+/** The key ids the sealed values of one stored session name (contract §13): what restoring it needs. */
+export function backupKeyIds (backup: SessionBackup): Set<string> {
+  const ids = new Set<string>()
+  const add = (id: string | null): void => { if (id !== null) ids.add(id) }
+  add(keyIdOf(backup.session.metadata ?? ''))
+  add(keyIdOf(backup.session.therapeutic_goals ?? ''))
+  for (const step of backup.steps) if (step !== '') add(keyIdOf(stepData(step)))
+  for (const doc of Object.values(backup.narrative)) add(documentKeyId(doc))
+  for (const doc of backup.choices) add(documentKeyId(doc))
+  for (const doc of backup.messages) add(documentKeyId(doc))
+  if (backup.finalized !== null) add(keyIdOf(backup.finalized))
+  for (const record of Object.values(backup.idempotency)) add(documentKeyId(record))
+  return ids
+}
 
 export const errorLine = (code: string, detail: string): string => `${JSON.stringify({ error: { code, detail } })}\n`
 
@@ -116,11 +138,11 @@ const SESSION_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   kind: (v) => (SESSION_KINDS as readonly string[]).includes(v),
   state: (v) => (SESSION_STATES as readonly string[]).includes(v),
   safety_level: (v) => (SAFETY_LEVELS as readonly string[]).includes(v),
-  therapeutic_goals: (v) => isJson(v, 'array'),
+  therapeutic_goals: (v) => isSealed(v) || isJson(v, 'array'),
   goals: () => true,
   current_scene_id: (v) => v.length <= 256,
   total_steps: (v) => INTEGER.test(v) && Number(v) >= 1 && Number(v) <= 100,
-  metadata: (v) => isJson(v, 'object'),
+  metadata: (v) => isSealed(v) || isJson(v, 'object'),
   ttl_seconds: (v) => INTEGER.test(v) && Number(v) >= 1,
   version: (v) => INTEGER.test(v) && Number(v) >= 1,
   schema_version: (v) => INTEGER.test(v) && Number(v) >= 1,
@@ -234,7 +256,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
   steps.forEach((stored, i) => {
     if (stored === '') return
     const match = storedStep.exec(stored)
-    if (match === null || !isRecord(parseJsonAt(stored.slice(match[0].length), `steps[${i}]`))) {
+    if (match === null || (!isSealed(stored.slice(match[0].length)) && !isRecord(parseJsonAt(stored.slice(match[0].length), `steps[${i}]`)))) {
       throw new BackupLineError('invalid_session', `steps[${i}] must be '<saved_at_ms>|<JSON object>' or ''`)
     }
   })
@@ -242,7 +264,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
   const narrative = stringMap(line.narrative ?? {}, 'narrative', contextType)
   for (const [type, raw] of Object.entries(narrative)) {
     const context = parseJsonAt(raw, `narrative.${type}`)
-    if (!isRecord(context) || !isInteger(context.expires_at) || !isInteger(context.updated_at) || !isRecord(context.data)) {
+    if (!isRecord(context) || !isInteger(context.expires_at) || !isInteger(context.updated_at) || !(isRecord(context.data) || (typeof context.data === 'string' && isSealed(context.data)))) {
       throw new BackupLineError('invalid_session', `narrative.${type} must hold expires_at, updated_at and data`)
     }
   }
@@ -269,7 +291,7 @@ export function sessionBackupFrom (line: Record<string, unknown>): SessionBackup
   })
 
   const finalized = line.finalized ?? null
-  if (finalized !== null && (typeof finalized !== 'string' || !isRecord(parseJsonAt(finalized, 'finalized')))) {
+  if (finalized !== null && (typeof finalized !== 'string' || (!isSealed(finalized) && !isRecord(parseJsonAt(finalized, 'finalized'))))) {
     throw new BackupLineError('invalid_session', 'finalized must be the stored result (a JSON object as a string) or null')
   }
   if ((session.state === 'completed') !== (finalized !== null)) {

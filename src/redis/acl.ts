@@ -16,7 +16,7 @@ export const SESSIOND_COMMANDS = [
 
 /** Commands the Lua scripts run (Redis checks each against the user's rule too). */
 export const SCRIPT_COMMANDS = [
-  'hset', 'hget', 'hmget', 'hgetall', 'hdel', 'hlen', 'hincrby', 'lrange', 'llen', 'lindex', 'lset', 'rpush', 'rpop', 'ltrim',
+  'hset', 'hget', 'hmget', 'hgetall', 'hdel', 'exists', 'hlen', 'hincrby', 'lrange', 'llen', 'lindex', 'lset', 'rpush', 'rpop', 'ltrim',
   'zadd', 'zrangebyscore', 'zcount', 'xadd', 'incrby', 'expire', 'pexpireat', 'pttl', 'time', 'publish', 'spublish'
 ] as const
 

@@ -117,6 +117,9 @@ export function createKeys ({ system, env }: KeySettings) {
     /** One UTC day's counts of sessions created, finalized, expired and deleted (contract §9 stats). */
     stats: (utcDate: string): string => build('global', 'stats', utcDate),
     finalizedStream: (): string => build('global', 'finalized', 'stream'),
+    /** SCAN patterns of the keys that hold sealed content outside sessions (rotate-keys). */
+    userProgressDocsPattern: (): string => build('user', 'progress_docs', '*'),
+    idempotencyPattern: (): string => build('global', 'idempotency', '*'),
 
     /** SCAN/KEYS pattern matching every key of this system and environment. */
     everything: (): string => `*:${system}:${env}:*`

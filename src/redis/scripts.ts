@@ -11,6 +11,7 @@ import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import type { SessionRecord } from '../domain/session-record.js'
 import type { SessionBackup } from '../domain/backup.js'
+import type { SessionRewrite } from '../domain/rekey.js'
 
 export type ScriptArg = string | number
 
@@ -27,7 +28,8 @@ export const SCRIPT_NAMES = [
   'rateLimit', 'appendAudit', 'appendFinalized',
   'addProgressSnapshot', 'readProgressSnapshots',
   'reserveIdempotency', 'completeIdempotency',
-  'readResult', 'sumLiveCounts', 'addStats', 'exportSession', 'importSession', 'migrateSession'
+  'readResult', 'sumLiveCounts', 'addStats', 'exportSession', 'importSession', 'migrateSession',
+  'rekeySession', 'rekeyField', 'rekeyFinalized'
 ] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 
@@ -429,6 +431,32 @@ export class Scripts {
     const set = Object.entries(input.set)
     const reply = await this.session('migrateSession', id, [input.expectedVersion, input.expectedSchemaVersion, set.length, ...set.flat(), ...input.remove])
     return reply[0] === 0
+  }
+
+  /**
+   * Rewrites sealed content of a session (rotate-keys) if it is still at the version it was read at;
+   * throws StaleWriteError when it changed. False when it is gone.
+   */
+  async rekeySession (id: string, input: { expectedVersion: string, rewrite: SessionRewrite }): Promise<boolean> {
+    const { rewrite } = input
+    const args: ScriptArg[] = [input.expectedVersion]
+    for (const group of [rewrite.session, rewrite.steps, rewrite.narrative, rewrite.choices, rewrite.messages, rewrite.idempotency]) {
+      const pairs = Array.isArray(group) ? group : Object.entries(group)
+      args.push(pairs.length)
+      for (const [at, value] of pairs) args.push(at, value)
+    }
+    args.push(rewrite.finalized ?? '')
+    return (await this.session('rekeySession', id, args))[0] === 0
+  }
+
+  /** Compare-and-set of one hash field (rotate-keys); false when it changed or is gone since it was read. */
+  async rekeyField (key: string, input: { field: string, was: string, value: string }): Promise<boolean> {
+    return (await this.plain('rekeyField', [key], [input.field, input.was, input.value]))[0] === 0
+  }
+
+  /** Appends a finalized stream entry again with its result sealed anew, and deletes the old one (rotate-keys). */
+  async rekeyFinalized (input: { entryId: string, was: string, value: string }): Promise<boolean> {
+    return (await this.plain('rekeyFinalized', [this.keys.finalizedStream()], [input.entryId, input.was, input.value]))[0] === 0
   }
 
   /** The live-session counters of these slots, summed (one server only: the keys span slots). */

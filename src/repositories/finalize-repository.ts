@@ -23,6 +23,7 @@ import type { UserIndex } from './user-index.js'
 import type { StatsRecorder } from './stats-recorder.js'
 import type { Finalized, FinalizedEntry } from '../../schemas/finalize.js'
 import type { Config } from '../config.js'
+import { openContexts, openSessionRecord, openSteps, openValue, sealValue, type MaybeSealer } from '../domain/sealed-content.js'
 
 /** How long one finalize call may take to publish before another call may publish in its place. */
 export const PUBLISH_LEASE_MS = 30_000
@@ -48,8 +49,14 @@ export class FinalizeRepository {
     private readonly settings: Config['sessions'],
     private readonly userIndex: UserIndex,
     private readonly stats: Pick<StatsRecorder, 'record'>,
+    private readonly sealer: MaybeSealer = null,
     private readonly streamMaxLength: number = FINALIZED_STREAM_MAX_LENGTH
   ) {}
+
+  /** A stored result of session `id` (sealed with encryption on) → the Finalized document. */
+  private decode (stored: string, id: string): Finalized {
+    return JSON.parse(openValue(this.sealer, stored, id)) as Finalized
+  }
 
   private get retentionMs (): number {
     return this.settings.finalizedRetentionSeconds * 1000
@@ -60,9 +67,11 @@ export class FinalizeRepository {
     const scripts = this.store.scriptsFor(access)
     return await retryStale(async () => {
       const read = await scripts.prepareFinalize(id, { owner, ifMatch: options.ifMatch, leaseMs: PUBLISH_LEASE_MS })
-      if (read.finalized) return { result: JSON.parse(read.stored) as Finalized, completed: false, mustPublish: read.leaseTaken }
+      if (read.finalized) return { result: this.decode(read.stored, id), completed: false, mustPublish: read.leaseTaken }
 
-      const { record, steps, narrative } = read
+      const record = openSessionRecord(this.sealer, read.record)
+      const steps = openSteps(this.sealer, read.steps, id)
+      const narrative = openContexts(this.sealer, read.narrative, id)
       const missing = missingSteps(savedSteps(record.steps_saved ?? ''), Number(record.total_steps))
       if (missing.length > 0 && !options.allowIncomplete) {
         throw new AppError('incomplete_steps', `${missing.length} of ${record.total_steps} steps are missing`, { missing_steps: missing })
@@ -73,7 +82,7 @@ export class FinalizeRepository {
         expectedVersion: Number(record.version),
         finalizedAtMs: read.nowMs,
         retentionMs: this.retentionMs,
-        result: JSON.stringify(result),
+        result: sealValue(this.sealer, JSON.stringify(result), id),
         event: changeEvent('session.finalized', { finalized_at: result.finalized_at, completed: result.progress.completed, total: result.progress.total }),
         leaseMs: PUBLISH_LEASE_MS
       })
@@ -81,7 +90,7 @@ export class FinalizeRepository {
         this.stats.record('finalized', read.nowMs)
         return { result, completed: true, mustPublish: true }
       }
-      return { result: JSON.parse(done.stored) as Finalized, completed: false, mustPublish: false }
+      return { result: this.decode(done.stored, id), completed: false, mustPublish: false }
     })
   }
 
@@ -96,7 +105,7 @@ export class FinalizeRepository {
     try {
       await this.userIndex.add(session.user_id, session.id, Date.parse(session.created_at), Date.parse(result.finalized_at) + this.retentionMs, { deadline: access.deadline })
       await scripts.appendFinalized({
-        maxLength: this.streamMaxLength, retentionMs: this.retentionMs, sessionId: session.id, finalizedAt: result.finalized_at, result: JSON.stringify(result)
+        maxLength: this.streamMaxLength, retentionMs: this.retentionMs, sessionId: session.id, finalizedAt: result.finalized_at, result: sealValue(this.sealer, JSON.stringify(result), session.id)
       })
     } catch (err) {
       // Unbounded: the lease is released even when the request's deadline has passed.
@@ -109,7 +118,7 @@ export class FinalizeRepository {
   /** The stored result of a finalized session and its version (not_found while it is not finalized). */
   async result (id: string, access: Access): Promise<{ result: Finalized, version: number }> {
     const read = await this.store.scriptsFor(access).readResult(id, { owner: ownerArg(access) })
-    return { result: JSON.parse(read.stored) as Finalized, version: read.version }
+    return { result: this.decode(read.stored, id), version: read.version }
   }
 
   /** A page of the finalized stream, oldest first. */
@@ -122,7 +131,7 @@ export class FinalizeRepository {
     const entries = rows.slice(0, limit).map(([id, flat]) => {
       const fields: Record<string, string> = {}
       for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
-      return { id, session_id: fields.session_id!, finalized_at: fields.finalized_at!, result: JSON.parse(fields.result!) as Finalized }
+      return { id, session_id: fields.session_id!, finalized_at: fields.finalized_at!, result: this.decode(fields.result!, fields.session_id!) }
     })
     return pageOf('finalized', entries, rows.length > limit, (last) => last.id)
   }

@@ -6,6 +6,7 @@
 import type { RedisStore } from '../redis/store.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import { ANY_OWNER, type Access } from '../domain/access.js'
+import { openValue, sealValue, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface StoredResponse {
   status: number
@@ -32,15 +33,16 @@ export async function forgetCreateRecord (store: RedisStore, digest: string, dea
 }
 
 export class IdempotencyStore {
-  constructor (private readonly store: RedisStore) {}
+  constructor (private readonly store: RedisStore, private readonly sealer: MaybeSealer = null) {}
 
   async reserve (claim: IdempotencyClaim, candidateId: string, access: Access = ANY_OWNER): Promise<Reservation> {
     const reserved = await this.store.scriptsFor(access).reserveIdempotency(claim, candidateId)
-    if (reserved.state === 'finished') return { replay: true, resourceId: reserved.resourceId, response: JSON.parse(reserved.response) as StoredResponse }
+    if (reserved.state === 'finished') return { replay: true, resourceId: reserved.resourceId, response: JSON.parse(openValue(this.sealer, reserved.response, reserved.resourceId)) as StoredResponse }
     return { replay: false, resourceId: reserved.resourceId }
   }
 
-  async complete (claim: IdempotencyClaim, response: StoredResponse, access: Access = ANY_OWNER): Promise<void> {
+  /** Stores the response of the work on `resourceId` (the id reserve answered: the sealed response is bound to it). */
+  async complete (claim: IdempotencyClaim, resourceId: string, response: StoredResponse, access: Access = ANY_OWNER): Promise<void> {
     if (response.userId !== undefined) {
       const userRecords = this.store.keys.userIdempotency(response.userId)
       const recordKey = this.store.keys.idempotency(claim.digest)
@@ -49,6 +51,6 @@ export class IdempotencyStore {
         await Promise.all([c.sadd(userRecords, recordKey), c.pexpire(userRecords, IDEMPOTENCY_TTL_MS)])
       }, access.deadline)
     }
-    await this.store.scriptsFor(access).completeIdempotency(claim, JSON.stringify(response), response.keepUntilMs)
+    await this.store.scriptsFor(access).completeIdempotency(claim, sealValue(this.sealer, JSON.stringify(response), resourceId), response.keepUntilMs)
   }
 }

@@ -24,6 +24,8 @@ import { SessionExporter } from './session-export.js'
 import { SessionImporter } from './session-import.js'
 import { SessionMigrator } from './session-migrator.js'
 import { AuditPseudonyms } from './audit-pseudonyms.js'
+import { Sealer } from '../domain/sealer.js'
+import { KeyRotator } from './key-rotator.js'
 
 export interface Repositories {
   sessions: SessionRepository
@@ -45,6 +47,8 @@ export interface Repositories {
   exporter: SessionExporter
   importer: SessionImporter
   migrator: SessionMigrator
+  /** rotate-keys; null while ENCRYPTION_KEYS is unset. */
+  rotator: KeyRotator | null
 }
 
 /** What the background writers (audit, rate limits, stats) and the read cache report; the defaults stay silent. */
@@ -56,37 +60,40 @@ export interface RepositoryEvents {
   cache?: CacheCounters
 }
 
-export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds' | 'keys'> & Partial<Pick<Config, 'cache'>>
+export type RepositoryConfig = Pick<Config, 'sessions' | 'rateLimit' | 'auditRetentionSeconds' | 'keys'> & Partial<Pick<Config, 'cache' | 'encryptionKeys'>>
 
 /** `changes`: the change channel; with CACHE_MODE=lru the session reads are cached through it. */
 export function createRepositories (store: RedisStore, config: RepositoryConfig, events: RepositoryEvents = {}, changes?: ChangeSource): Repositories {
   const userIndex = new UserIndex(store)
+  // Encryption at rest (contract §13): null when ENCRYPTION_KEYS is unset, and then content is stored as it is.
+  const sealer = config.encryptionKeys === undefined || config.encryptionKeys.length === 0 ? null : new Sealer(config.encryptionKeys)
   const cache = config.cache?.mode === 'lru' && changes !== undefined ? new SessionCache(changes, config.cache, events.cache) : undefined
   // This instance's own writes drop the cached session at once (read-your-writes on one instance).
   if (cache !== undefined) store.scripts.onSessionWrite((id) => cache.invalidate(id))
   const statsRecorder = new StatsRecorder(store, { onError: events.statsFailed })
-  const sessions = new SessionRepository(store, config.sessions, userIndex, statsRecorder, cache)
+  const sessions = new SessionRepository(store, config.sessions, userIndex, statsRecorder, cache, sealer)
   // A day's trail lives AUDIT_RETENTION_SECONDS after its last entry; a pseudonym one day longer.
   const pseudonyms = new AuditPseudonyms(store, (config.auditRetentionSeconds + 86_400) * 1000)
   return {
     sessions,
-    users: new UserRepository(store, sessions, userIndex, pseudonyms),
-    steps: new StepRepository(store),
-    finalize: new FinalizeRepository(store, config.sessions, userIndex, statsRecorder),
-    narrative: new NarrativeRepository(store, config.sessions),
-    scenes: new SceneRepository(store),
-    messages: new MessageRepository(store, config.sessions),
-    userProgress: new UserProgressRepository(store, config.sessions),
-    idempotency: new IdempotencyStore(store),
+    users: new UserRepository(store, sessions, userIndex, pseudonyms, sealer),
+    steps: new StepRepository(store, sealer),
+    finalize: new FinalizeRepository(store, config.sessions, userIndex, statsRecorder, sealer),
+    narrative: new NarrativeRepository(store, config.sessions, sealer),
+    scenes: new SceneRepository(store, sealer),
+    messages: new MessageRepository(store, config.sessions, sealer),
+    userProgress: new UserProgressRepository(store, config.sessions, sealer),
+    idempotency: new IdempotencyStore(store, sealer),
     events: new EventLog(store),
     audit: new AuditLog(store, config.auditRetentionSeconds, { onError: events.auditFailed, pseudonyms }),
     rateLimiter: new RateLimiter(store, { ...config.rateLimit, onError: events.rateLimiterFailed, onRecovered: events.rateLimiterRecovered }),
     statsRecorder,
     stats: new StatsRepository(store, statsRecorder, new LiveCounts(store)),
     diagnostics: new RedisDiagnostics(store),
-    exporter: new SessionExporter(store, config.keys),
-    importer: new SessionImporter(store, userIndex),
-    migrator: new SessionMigrator(store)
+    exporter: new SessionExporter(store, config.keys, sealer?.keyIds),
+    importer: new SessionImporter(store, userIndex, new Set(sealer?.keyIds)),
+    migrator: new SessionMigrator(store, sealer),
+    rotator: sealer === null ? null : new KeyRotator(store, sealer)
   }
 }
 

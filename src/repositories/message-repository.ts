@@ -9,6 +9,7 @@ import { messageFromStored, storedMessageFields } from '../domain/message-record
 import { decodeCursor, pageOf, refuseBothStarts, type Page } from '../domain/page.js'
 import { writtenFrom, type Written } from './written.js'
 import type { Config } from '../config.js'
+import { openMembers, openMembersList, type MaybeSealer } from '../domain/sealed-content.js'
 
 export type MessageOrder = 'asc' | 'desc'
 
@@ -18,15 +19,16 @@ export interface MessagePosition { cursor?: string, afterId?: string }
 export class MessageRepository {
   constructor (
     private readonly store: RedisStore,
-    private readonly settings: Pick<Config['sessions'], 'maxMessagesPerSession'>
+    private readonly settings: Pick<Config['sessions'], 'maxMessagesPerSession'>,
+    private readonly sealer: MaybeSealer = null
   ) {}
 
   /** Appends a message with the next seq and trims the history to the newest maxMessagesPerSession. */
   async append (id: string, access: Access, ifMatch: string, messageId: string, body: CreateMessageBody, claim?: IdempotencyClaim): Promise<Written<Message>> {
     const appended = await this.store.scriptsFor(access).appendMessage(id, {
-      owner: ownerArg(access), ifMatch, messageId, fields: storedMessageFields(body), role: body.role, keep: this.settings.maxMessagesPerSession, claim
+      owner: ownerArg(access), ifMatch, messageId, fields: storedMessageFields(body, this.sealer, id), role: body.role, keep: this.settings.maxMessagesPerSession, claim
     })
-    return writtenFrom(appended, messageFromStored)
+    return writtenFrom(appended, (stored) => messageFromStored(openMembers(this.sealer, stored, id)))
   }
 
   /** A page in seq order (asc or desc) after the position. */
@@ -34,7 +36,7 @@ export class MessageRepository {
     refuseBothStarts(position.cursor, position.afterId)
     const afterSeq = position.cursor === undefined ? null : decodeCursor('messages', position.cursor)
     const read = await this.store.scriptsFor(access).readMessages(id, { owner: ownerArg(access), afterSeq, afterId: position.afterId ?? null, order, limit })
-    return pageOf('messages', read.messages.map(messageFromStored), read.more, (last) => last.seq)
+    return pageOf('messages', openMembersList(this.sealer, read.messages, id).map(messageFromStored), read.more, (last) => last.seq)
   }
 
   /** Clears the history (seq keeps counting); returns the session's version. */

@@ -5,34 +5,36 @@ import { ownerArg } from '../domain/access.js'
 import type { NarrativeContext, NarrativeContexts, PutContextBody } from '../../schemas/narrative.js'
 import { contextFromStored } from '../domain/narrative-record.js'
 import type { Config } from '../config.js'
+import { openContext, openContexts, sealContextData, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface Stored<T> { value: T, version: number }
 
 export class NarrativeRepository {
   constructor (
     private readonly store: RedisStore,
-    private readonly settings: Pick<Config['sessions'], 'narrativeTtlSeconds'>
+    private readonly settings: Pick<Config['sessions'], 'narrativeTtlSeconds'>,
+    private readonly sealer: MaybeSealer = null
   ) {}
 
   /** Stores (replaces) a context; its expiry is capped at the session's (done in the script). */
   async putContext (id: string, access: Access, ifMatch: string, contextType: string, body: PutContextBody): Promise<Stored<NarrativeContext>> {
     const written = await this.store.scriptsFor(access).putNarrative(id, {
-      owner: ownerArg(access), ifMatch, contextType, data: JSON.stringify(body.data), ttlSeconds: body.ttl_seconds ?? this.settings.narrativeTtlSeconds
+      owner: ownerArg(access), ifMatch, contextType, data: sealContextData(this.sealer, JSON.stringify(body.data), id), ttlSeconds: body.ttl_seconds ?? this.settings.narrativeTtlSeconds
     })
-    return { value: contextFromStored(contextType, written.stored, Infinity), version: written.version }
+    return { value: contextFromStored(contextType, openContext(this.sealer, written.stored, id), Infinity), version: written.version }
   }
 
   /** One live context, with the session's version; not_found when absent or expired. */
   async getContext (id: string, access: Access, contextType: string): Promise<Stored<NarrativeContext>> {
     const read = await this.store.scriptsFor(access).readNarrative(id, { owner: ownerArg(access), contextType })
-    return { value: contextFromStored(contextType, read.contexts[contextType]!, read.sessionExpiresAtMs), version: read.version }
+    return { value: contextFromStored(contextType, openContext(this.sealer, read.contexts[contextType]!, id), read.sessionExpiresAtMs), version: read.version }
   }
 
   /** Every live context by type, with the session's version. */
   async listContexts (id: string, access: Access): Promise<Stored<NarrativeContexts['contexts']>> {
     const read = await this.store.scriptsFor(access).readNarrative(id, { owner: ownerArg(access), contextType: '' })
     const contexts: NarrativeContexts['contexts'] = {}
-    for (const [type, stored] of Object.entries(read.contexts)) {
+    for (const [type, stored] of Object.entries(openContexts(this.sealer, read.contexts, id))) {
       const { context_type: _type, ...context } = contextFromStored(type, stored, read.sessionExpiresAtMs)
       contexts[type] = context
     }

@@ -8,12 +8,13 @@ import type { Scene, Choice, EnterSceneBody, MakeChoiceBody } from '../../schema
 import { sceneFromStored, choiceFromStored } from '../domain/narrative-record.js'
 import { decodeCursor, pageOf, type Page } from '../domain/page.js'
 import { writtenFrom, type Written } from './written.js'
+import { SEALED_CHOICE_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer } from '../domain/sealed-content.js'
 
 /** Each history keeps its newest entries only; indexes keep counting from the first entry ever. */
 export const HISTORY_KEPT = 1000
 
 export class SceneRepository {
-  constructor (private readonly store: RedisStore) {}
+  constructor (private readonly store: RedisStore, private readonly sealer: MaybeSealer = null) {}
 
   /** Appends a scene to the history and makes it the current scene, atomically. */
   async enterScene (id: string, access: Access, ifMatch: string, entryId: string, body: EnterSceneBody, claim?: IdempotencyClaim): Promise<Written<Scene>> {
@@ -25,11 +26,11 @@ export class SceneRepository {
 
   /** Records a choice in the current scene; scene_mismatch when body.scene_id is not the current one. */
   async makeChoice (id: string, access: Access, ifMatch: string, entryId: string, body: MakeChoiceBody, claim?: IdempotencyClaim): Promise<Written<Choice>> {
-    const fields = JSON.stringify({ scene_id: body.scene_id, choice_id: body.choice_id, label: body.label ?? null, data: body.data ?? null })
+    const fields = sealMembers(this.sealer, { scene_id: body.scene_id, choice_id: body.choice_id, label: body.label ?? null, data: body.data ?? null }, SEALED_CHOICE_MEMBERS, id)
     const appended = await this.store.scriptsFor(access).makeChoice(id, {
       owner: ownerArg(access), ifMatch, entryId, sceneId: body.scene_id, choiceId: body.choice_id, fields, keep: HISTORY_KEPT, claim
     })
-    return writtenFrom(appended, choiceFromStored)
+    return writtenFrom(appended, (stored) => choiceFromStored(openMembers(this.sealer, stored, id)))
   }
 
   /** Oldest first; the cursor holds the index of the next entry. */
@@ -42,6 +43,6 @@ export class SceneRepository {
   async listChoices (id: string, access: Access, cursor: string | undefined, limit: number): Promise<Page<Choice>> {
     const from = cursor === undefined ? null : decodeCursor('choices', cursor)
     const read = await this.store.scriptsFor(access).readHistory(id, { owner: ownerArg(access), history: 'choices', from, limit })
-    return pageOf('choices', read.entries.map(choiceFromStored), read.more, (last) => last.index + 1)
+    return pageOf('choices', openMembersList(this.sealer, read.entries, id).map(choiceFromStored), read.more, (last) => last.index + 1)
   }
 }

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream'
 import type { RedisStore } from '../redis/store.js'
 import type { KeySettings } from '../redis/keys.js'
 import { scanKeys } from '../redis/scan.js'
-import { endLine, errorLine, headerLine, sessionLine } from '../domain/backup.js'
+import { backupKeyIds, endLine, errorLine, headerLine, sessionLine } from '../domain/backup.js'
 import { AppError } from '../errors.js'
 
 export interface ExportOptions {
@@ -41,7 +41,9 @@ async function * ordered<T, R> (items: AsyncIterable<T>, width: number, work: (i
 export class SessionExporter {
   constructor (
     private readonly store: RedisStore,
-    private readonly source: KeySettings
+    private readonly source: KeySettings,
+    /** The key ids of ENCRYPTION_KEYS (none: encryption off); sealed values are exported as stored. */
+    private readonly keyIds: readonly string[] = []
   ) {}
 
   /** Session ids, SCAN batch by SCAN batch, over every data node. */
@@ -57,12 +59,14 @@ export class SessionExporter {
 
   /** The backup, line by line: the header, one line per live session, then the end line (or an error line). */
   async * lines (options: ExportOptions = {}): AsyncGenerator<string> {
-    yield headerLine(Date.now(), this.source)
+    yield headerLine(Date.now(), this.source, this.keyIds)
     let sessions = 0
+    const usedKeyIds = new Set<string>()
     try {
       const read = async (id: string) => await this.store.scripts.exportSession(id)
       for await (const found of ordered(this.sessionIds(), options.concurrency ?? 16, read)) {
         if (found === null) continue // expired or deleted since SCAN saw it
+        for (const id of backupKeyIds(found.backup)) usedKeyIds.add(id)
         yield sessionLine(found.backup, found.nowMs)
         sessions++
         options.onProgress?.(sessions)
@@ -74,7 +78,7 @@ export class SessionExporter {
       yield errorLine(code, `${detail} (after ${sessions} sessions)`)
       return
     }
-    yield endLine(sessions)
+    yield endLine(sessions, [...usedKeyIds].sort())
   }
 
   /**

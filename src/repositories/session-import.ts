@@ -7,7 +7,7 @@ import type { RedisStore } from '../redis/store.js'
 import type { UserIndex } from './user-index.js'
 import type { ImportOutcome } from '../redis/scripts.js'
 import type { ImportError, ImportResult } from '../../schemas/admin.js'
-import { aliveUntilMs, BackupLineError, importAnnouncement, parseBackupLine, type SessionBackup } from '../domain/backup.js'
+import { aliveUntilMs, backupKeyIds, BackupLineError, importAnnouncement, parseBackupLine, type SessionBackup } from '../domain/backup.js'
 import type { NdjsonLine } from '../ndjson-lines.js'
 import { AppError } from '../errors.js'
 
@@ -26,8 +26,18 @@ export interface ImportOptions {
 export class SessionImporter {
   constructor (
     private readonly store: RedisStore,
-    private readonly userIndex: UserIndex
+    private readonly userIndex: UserIndex,
+    /** The key ids of ENCRYPTION_KEYS: a session sealed under any other is refused (it could never be read). */
+    private readonly keyIds: ReadonlySet<string> = new Set()
   ) {}
+
+  /** Why a backup of a session cannot be restored here: the key ids it is sealed under that ENCRYPTION_KEYS lacks; null when none. */
+  missingKeys (backup: SessionBackup): string | null {
+    const missing = [...backupKeyIds(backup)].filter((id) => !this.keyIds.has(id))
+    if (missing.length === 0) return null
+    const ring = this.keyIds.size === 0 ? 'ENCRYPTION_KEYS is not set' : `ENCRYPTION_KEYS holds ${[...this.keyIds].join(', ')}`
+    return `the session is sealed under key id ${missing.join(', ')} and ${ring}: import with the key ring it was exported with`
+  }
 
   /** Writes one session of a backup (see the module comment). */
   async importSession (backup: SessionBackup): Promise<ImportOutcome> {
@@ -116,6 +126,12 @@ export class SessionImporter {
           end = { line: line.number, sessions: -1 }
         } else {
           sessionLines++
+          const missing = this.missingKeys(parsed.backup)
+          if (missing !== null) {
+            report.failed++
+            problem({ line: line.number, code: 'missing_encryption_key', detail: missing })
+            continue
+          }
           const pending: Promise<void> = write(line.number, parsed.backup).finally(() => inFlight.delete(pending))
           inFlight.add(pending)
           if (inFlight.size >= (options.concurrency ?? 16)) await Promise.race(inFlight)

@@ -8,6 +8,7 @@ import { scanKeys } from '../redis/scan.js'
 import { StaleWriteError } from '../redis/script-errors.js'
 import { SESSION_SCHEMA_VERSION, migrateSessionRecord } from '../domain/migrations.js'
 import type { SessionRecord } from '../domain/session-record.js'
+import { openSessionRecord, sealSessionFields, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface MigrateReport {
   /** Session documents looked at. */
@@ -35,7 +36,7 @@ export function migrationDiff (stored: SessionRecord, migrated: SessionRecord): 
 }
 
 export class SessionMigrator {
-  constructor (private readonly store: RedisStore) {}
+  constructor (private readonly store: RedisStore, private readonly sealer: MaybeSealer = null) {}
 
   /** Brings one session to the current schema: 'migrated', 'current' or 'gone'. */
   async migrate (id: string): Promise<'migrated' | 'current' | 'gone'> {
@@ -44,10 +45,12 @@ export class SessionMigrator {
       const stored = await this.store.call('migrateRead', async (c) => await c.hgetall(key))
       if (stored.version === undefined) return 'gone'
       if (Number(stored.schema_version ?? 1) >= SESSION_SCHEMA_VERSION) return 'current'
-      const { set, remove } = migrationDiff(stored, migrateSessionRecord(stored))
+      // Compared in plaintext; what is written is sealed like any write (encryption at rest, contract §13).
+      const opened = openSessionRecord(this.sealer, stored)
+      const { set, remove } = migrationDiff(opened, migrateSessionRecord(opened))
       try {
         const done = await this.store.scripts.migrateSession(id, {
-          expectedVersion: stored.version, expectedSchemaVersion: stored.schema_version ?? '', set, remove
+          expectedVersion: stored.version, expectedSchemaVersion: stored.schema_version ?? '', set: sealSessionFields(this.sealer, set, id), remove
         })
         return done ? 'migrated' : 'gone'
       } catch (err) {

@@ -19,6 +19,7 @@ import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
 import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
+import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface CreatedSession { session: Session, created: boolean }
 
@@ -38,7 +39,8 @@ export class SessionRepository {
     private readonly settings: Config['sessions'],
     private readonly userIndex: UserIndex,
     private readonly stats: Pick<StatsRecorder, 'record'>,
-    private readonly cache?: SessionCache
+    private readonly cache?: SessionCache,
+    private readonly sealer: MaybeSealer = null
   ) {}
 
   /** Creates a session with the given id (idempotent by id) and files it under its user. */
@@ -55,9 +57,9 @@ export class SessionRepository {
       kind,
       state: input.state ?? 'active',
       safetyLevel: input.safety_level ?? 'none',
-      therapeuticGoals: JSON.stringify(input.therapeutic_goals ?? []),
+      therapeuticGoals: sealSessionField(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id),
       totalSteps: input.total_steps ?? this.settings.onboardingTotalSteps,
-      metadata: JSON.stringify(input.metadata ?? {}),
+      metadata: sealSessionField(this.sealer, JSON.stringify(input.metadata ?? {}), id),
       ttlSeconds: input.ttl_seconds ?? defaultTtlSeconds(kind, this.settings),
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,
@@ -65,12 +67,17 @@ export class SessionRepository {
       idempotencyDigest: options.claim?.digest ?? ''
     })
     if (created) this.stats.record('created')
-    return { session: sessionFromRecord(record), created }
+    return { session: this.decode(record), created }
   }
 
   /** The stored record; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
   private async readRecord (id: string, access: Access, touch: boolean): Promise<SessionRecord> {
-    return await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch })
+    return openSessionRecord(this.sealer, await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
+  }
+
+  /** A stored record (as a script answered it) → the API's session. */
+  private decode (record: SessionRecord): Session {
+    return sessionFromRecord(openSessionRecord(this.sealer, record))
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
@@ -85,7 +92,7 @@ export class SessionRepository {
       return String(session.version) === heldVersion ? { unchanged: session.version } : session
     }
     const read = await this.store.scriptsFor(access).readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
-    return 'unchanged' in read ? read : sessionFromRecord(read.record)
+    return 'unchanged' in read ? read : this.decode(read.record)
   }
 
   /**
@@ -106,9 +113,9 @@ export class SessionRepository {
         expectedVersion: current.version,
         ifMatch,
         events: plan.events,
-        fields: { ...this.migratedFields(record), ...plan.fields }
+        fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id)
       })
-      return sessionFromRecord(updated)
+      return this.decode(updated)
     })
   }
 
@@ -116,7 +123,7 @@ export class SessionRepository {
   async summary (id: string, access: Access, touch = true): Promise<SessionSummary> {
     const read = await this.store.scriptsFor(access).readSummary(id, { owner: ownerArg(access), touch })
     const progressUpdatedAt = read.record.progress_updated_at === undefined ? null : Number(read.record.progress_updated_at)
-    return buildSummary(sessionFromRecord(read.record), progressUpdatedAt, read.steps, read.narrative, read.counts, read.nowMs)
+    return buildSummary(this.decode(read.record), progressUpdatedAt, openSteps(this.sealer, read.steps, id), openContexts(this.sealer, read.narrative, id), read.counts, read.nowMs)
   }
 
   /** An older stored document is rewritten in its current shape by the next change to it. */

@@ -10,6 +10,7 @@ import { savedSteps, stepFromStored } from '../domain/steps.js'
 import { isoFromMs } from '../domain/time.js'
 import { decodeCursor, pageOf, type Page } from '../domain/page.js'
 import type { SaveStepResult, Step } from '../../schemas/steps.js'
+import { openStep, sealStepData, type MaybeSealer } from '../domain/sealed-content.js'
 
 /** Every answer carries the session's version (for the etag) and the progress it saw. */
 export interface Versioned { version: number, progress: Progress }
@@ -19,11 +20,11 @@ function versioned (state: StepState): Versioned {
 }
 
 export class StepRepository {
-  constructor (private readonly store: RedisStore) {}
+  constructor (private readonly store: RedisStore, private readonly sealer: MaybeSealer = null) {}
 
   /** Saves (replaces) step n. ifMatch is the expected version, '' for none. */
   async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SaveStepResult & { version: number }> {
-    const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: JSON.stringify(data) })
+    const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: sealStepData(this.sealer, JSON.stringify(data), id) })
     const { version, progress } = versioned(state)
     return { step: n, data, saved_at: isoFromMs(state.savedAtMs), progress, version }
   }
@@ -31,14 +32,14 @@ export class StepRepository {
   /** One saved step; step_not_found when it is not saved. */
   async get (id: string, access: Access, n: number): Promise<Versioned & { step: Step }> {
     const read = await this.store.scriptsFor(access).readStep(id, { owner: ownerArg(access), step: n })
-    return { ...versioned(read), step: stepFromStored(n, read.stored) }
+    return { ...versioned(read), step: stepFromStored(n, openStep(this.sealer, read.stored, id)) }
   }
 
   /** One page of saved steps in step order. */
   async list (id: string, access: Access, cursor: string | undefined, limit: number): Promise<Versioned & { page: Page<Step> }> {
     const after = cursor === undefined ? 0 : decodeCursor('steps', cursor)
     const read = await this.store.scriptsFor(access).readSteps(id, { owner: ownerArg(access), after, limit })
-    const steps = read.steps.map(([n, stored]) => stepFromStored(n, stored))
+    const steps = read.steps.map(([n, stored]) => stepFromStored(n, openStep(this.sealer, stored, id)))
     return { ...versioned(read), page: pageOf('steps', steps, read.more, (last) => last.step) }
   }
 

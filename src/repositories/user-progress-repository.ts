@@ -6,11 +6,13 @@ import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-
 import { decodeCursor, pageOf, type Page, type TimeIdPosition } from '../domain/page.js'
 import type { Config } from '../config.js'
 import { ANY_OWNER, type Access } from '../domain/access.js'
+import { SEALED_SNAPSHOT_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer } from '../domain/sealed-content.js'
 
 export class UserProgressRepository {
   constructor (
     private readonly store: RedisStore,
-    private readonly settings: Pick<Config['sessions'], 'progressRetentionSeconds'>
+    private readonly settings: Pick<Config['sessions'], 'progressRetentionSeconds'>,
+    private readonly sealer: MaybeSealer = null
   ) {}
 
   private get retentionMs (): number {
@@ -19,21 +21,21 @@ export class UserProgressRepository {
 
   /** Adds a snapshot (idempotent by id) and prunes those past the retention. */
   async add (userId: string, snapshotId: string, body: CreateSnapshotBody, access: Access = ANY_OWNER): Promise<ProgressSnapshot> {
-    const fields = JSON.stringify({
+    const fields = sealMembers(this.sealer, {
       user_id: userId,
       metrics: body.metrics,
       skills_developed: body.skills_developed ?? [],
       milestones_achieved: body.milestones_achieved ?? 0
-    })
+    }, SEALED_SNAPSHOT_MEMBERS, userId)
     const added = await this.store.scriptsFor(access).addProgressSnapshot(userId, { snapshotId, fields, retentionMs: this.retentionMs, schemaVersion: SNAPSHOT_SCHEMA_VERSION })
-    return snapshotFromStored(added.stored)
+    return snapshotFromStored(openMembers(this.sealer, added.stored, userId))
   }
 
   /** Newest first; the cursor holds the last snapshot's (created_at, id). */
   async list (userId: string, cursor: string | undefined, limit: number, access: Access = ANY_OWNER): Promise<Page<ProgressSnapshot>> {
     const after = cursor === undefined ? null : decodeCursor('progressSnapshots', cursor)
     const read = await this.store.scriptsFor(access).readProgressSnapshots(userId, { retentionMs: this.retentionMs, limit, after })
-    return pageOf('progressSnapshots', read.snapshots.map(snapshotFromStored), read.more, (last): TimeIdPosition => [Date.parse(last.created_at), last.id])
+    return pageOf('progressSnapshots', openMembersList(this.sealer, read.snapshots, userId).map(snapshotFromStored), read.more, (last): TimeIdPosition => [Date.parse(last.created_at), last.id])
   }
 
   /** The newest snapshot within the retention, or null. */

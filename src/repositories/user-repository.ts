@@ -9,6 +9,7 @@ import { ownerArg } from '../domain/access.js'
 import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
 import { decodeCursor, encodeCursor, type Page, type TimeIdPosition } from '../domain/page.js'
 import { AppError } from '../errors.js'
+import { openSessionRecord, type MaybeSealer } from '../domain/sealed-content.js'
 
 /** At most this many index entries are examined per page (filters can skip many). */
 const MAX_EXAMINED_PER_PAGE = 1000
@@ -27,7 +28,8 @@ export class UserRepository {
     private readonly store: RedisStore,
     private readonly sessions: SessionRepository,
     private readonly userIndex: UserIndex,
-    private readonly pseudonyms: AuditPseudonyms
+    private readonly pseudonyms: AuditPseudonyms,
+    private readonly sealer: MaybeSealer = null
   ) {}
 
   /** The user's live sessions, newest first, filtered by state and kind. Entries of sessions that are gone are pruned. */
@@ -40,7 +42,7 @@ export class UserRepository {
       })
     // The cursor names the last entry examined: a page that a filter left short still moves on.
     const nextCursor = page.more && page.position !== null ? encodeCursor('userSessions', page.position) : null
-    return { items: page.records.map(sessionFromRecord), nextCursor }
+    return { items: page.records.map((record) => sessionFromRecord(openSessionRecord(this.sealer, record))), nextCursor }
   }
 
   /**

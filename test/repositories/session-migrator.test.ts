@@ -1,7 +1,7 @@
 // `sessiond migrate` (src/repositories/session-migrator.ts): stored documents of an older schema_version
 // are rewritten in the current shape, without a version bump, and a second run has nothing to do.
 import t from 'tap'
-import { buildTestApp, createSession, json } from '../helper.js'
+import { TEST_ENCRYPTION_KEYS, buildTestApp, createSession, json } from '../helper.js'
 import { SESSION_SCHEMA_VERSION } from '../../src/domain/migrations.js'
 import { migrationDiff } from '../../src/repositories/session-migrator.js'
 
@@ -45,4 +45,16 @@ t.test('a session that changes between the read and the rewrite is read again', 
   t.equal(await app.repos.migrator.migrate(session.id), 'current')
   t.equal(await app.repos.migrator.migrate('gone-session'), 'gone')
   t.match(await redis.hgetall(key), { version: '2', schema_version: '2', therapeutic_goals: '["a"]', message_seq: '1' })
+})
+
+t.test('with encryption at rest on, the migrated goals are stored sealed and read the same', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS })
+  const old = await createSession(app, { metadata: { kept: true } })
+  const key = keys.session(old.id)
+  await redis.hset(key, 'schema_version', '1', 'goals', 'calm, focus')
+  await redis.hdel(key, 'therapeutic_goals', 'safety_level', 'workspace_id')
+  const shown = json(await app.inject(`/v1/sessions/${old.id}?touch=false`))
+  t.same(await app.repos.migrator.run(), { examined: 1, migrated: 1, current: 0, gone: 0 })
+  t.match(await redis.hget(key, 'therapeutic_goals'), /^\u0001v1\.k1\./)
+  t.same(json(await app.inject(`/v1/sessions/${old.id}?touch=false`)), shown)
 })

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, json, sleep } from '../helper.js'
+import { PLAINTEXT_STORAGE, buildTestApp, json, sleep } from '../helper.js'
 
 const create = (key: string, payload: object) => ({ method: 'POST' as const, url: '/v1/sessions', payload, headers: { 'idempotency-key': key } })
 
@@ -54,7 +54,7 @@ t.test('an Idempotency-Key over 128 characters is 400; different keys create dif
 })
 
 t.test('deleting a session deletes the record its create answers from: its content does not outlive it', async (t) => {
-  const { app, redis, keys } = await buildTestApp(t)
+  const { app, redis, keys } = await buildTestApp(t, PLAINTEXT_STORAGE)
   const first = await app.inject(create('k-privacy', { user_id: 'u5', metadata: { secret: 'private words' } }))
   const record = keys.idempotency((await redis.hget(keys.session(json(first).id), 'idempotency_digest'))!)
   t.match(await redis.hget(record, 'response'), 'private words', 'the record keeps the response while the session lives')

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, createSession, json, sleep } from '../helper.js'
+import { PLAINTEXT_STORAGE, buildTestApp, createSession, json, sleep } from '../helper.js'
 import { patchState, finalizeSession, storedVersion, storedEvents } from '../session-state.js'
 
 const put = (id: string, type: string, payload: object, headers: Record<string, string> = {}) =>
@@ -31,7 +31,7 @@ t.test('a stored context reads back alone and among all contexts, and each write
 })
 
 t.test('the stored format is the one the summary and export read', async (t) => {
-  const { app, redis, keys } = await buildTestApp(t)
+  const { app, redis, keys } = await buildTestApp(t, PLAINTEXT_STORAGE)
   const session = await createSession(app)
   const context = json(await app.inject(put(session.id, 'story_variables', { data: { chapter: 2 } })))
   const stored = JSON.parse((await redis.hget(keys.narrative(session.id), 'story_variables'))!)

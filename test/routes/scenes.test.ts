@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, createSession, json } from '../helper.js'
+import { PLAINTEXT_STORAGE, buildTestApp, createSession, json } from '../helper.js'
 import { patchState, finalizeSession, storedVersion } from '../session-state.js'
 
 const enter = (id: string, sceneId: string, headers: Record<string, string> = {}) =>
@@ -85,7 +85,7 @@ t.test('histories keep their newest 1000 entries and indexes stay stable', async
 })
 
 t.test('a choice must name the current scene, else 409 scene_mismatch with the current one', async (t) => {
-  const { app, redis, keys } = await buildTestApp(t)
+  const { app, redis, keys } = await buildTestApp(t, PLAINTEXT_STORAGE)
   const session = await createSession(app, { kind: 'narrative' })
   const none = await app.inject(choose(session.id, { scene_id: 'intro', choice_id: 'go' }))
   t.equal(none.statusCode, 409)

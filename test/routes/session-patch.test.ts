@@ -1,5 +1,5 @@
 import t from 'tap'
-import { buildTestApp, createSession, json } from '../helper.js'
+import { PLAINTEXT_STORAGE, buildTestApp, createSession, json } from '../helper.js'
 import { storedEvents } from '../session-state.js'
 
 const patch = (id: string, payload: object, headers: Record<string, string> = {}) =>
@@ -118,7 +118,7 @@ t.test('concurrent PATCHes without if-match all apply, one version each', async 
 })
 
 t.test('a document stored in an older shape is upgraded on read and rewritten by the next change', async (t) => {
-  const { app, redis, keys } = await buildTestApp(t)
+  const { app, redis, keys } = await buildTestApp(t, PLAINTEXT_STORAGE)
   const s = await createSession(app)
   await redis.hdel(keys.session(s.id), 'therapeutic_goals', 'safety_level', 'workspace_id')
   await redis.hset(keys.session(s.id), 'schema_version', '1', 'goals', 'sleep, focus')
