@@ -86,6 +86,10 @@ export const SCENARIOS: Scenario[] = [
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
   },
   {
+    id: 'get-session-alike', title: 'GET session, defaults (experiments\' control)', server: 'sessiond-alike', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
+  },
+  {
     id: 'get-session-autopipe', title: 'GET session, REDIS_WRITES=auto-pipeline', server: 'sessiond-autopipe', kind: 'read', peer: 'peer-get-session', baseline: 'redis-get', needs: ['get'],
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: [{ method: 'GET', path: `/v1/sessions/${pool(f, 'get', s)}` }] }))
   },
@@ -99,6 +103,10 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     id: 'put-step', title: 'PUT step', server: 'sessiond', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
+    slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
+  },
+  {
+    id: 'put-step-alike', title: 'PUT step, defaults (experiments\' control)', server: 'sessiond-alike', kind: 'write', peer: 'peer-put-step', baseline: 'redis-lua', needs: ['step'],
     slots: (f) => perSlot(f, (s) => ({ headers: auth(f, f.userOf(s)), requests: stepRequests(`/v1/sessions/${pool(f, 'step', s)}`) }))
   },
   {

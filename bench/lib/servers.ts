@@ -13,18 +13,22 @@ export type BaselineName = typeof BASELINE_NAMES[number]
  * sessiond as configured, and variants with one setting changed, each its own process on the same Redis:
  * the read cache on (the cache scenario), and the two other ways of sending commands to Redis
  * (REDIS_WRITES, decision 0715: coalesced by default, ioredis auto-pipelining, or one write per command),
- * and V8's own heap growth instead of HEAP_GROWING_PERCENT's bound (decision 0718).
+ * and V8's own heap growth instead of HEAP_GROWING_PERCENT's bound (decision 0718). `sessiond-alike` is
+ * sessiond with no setting changed, serving only the experiments' two scenarios as each of them does: the
+ * experiments compare with it, not with `sessiond`, whose process serves every scenario (a busier heap
+ * and more varied code paths cost it CPU per request).
  */
 export const SESSIOND_VARIANTS = {
   sessiond: {},
   'sessiond-lru': { CACHE_MODE: 'lru' },
+  'sessiond-alike': {},
   'sessiond-autopipe': { REDIS_WRITES: 'auto-pipeline' },
   'sessiond-plain': { REDIS_WRITES: 'plain' },
   'sessiond-v8heap': { HEAP_GROWING_PERCENT: '0' }
 } as const satisfies Record<string, Record<string, string>>
 export type SessiondName = keyof typeof SESSIOND_VARIANTS
 /** The variants that only measure an alternative (a setting's non-default value): the RSS target is not theirs. */
-export const EXPERIMENTS: ReadonlySet<SessiondName> = new Set<SessiondName>(['sessiond-autopipe', 'sessiond-plain', 'sessiond-v8heap'])
+export const EXPERIMENTS: ReadonlySet<SessiondName> = new Set<SessiondName>(['sessiond-alike', 'sessiond-autopipe', 'sessiond-plain', 'sessiond-v8heap'])
 export type ServerName = SessiondName | BaselineName
 export const isSessiond = (name: string): name is SessiondName => Object.hasOwn(SESSIOND_VARIANTS, name)
 
