@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import { Ajv, type Options } from 'ajv'
 import addFormatsModule from 'ajv-formats'
 import type { FastifySchema } from 'fastify'
+import { jsonText } from '../src/domain/json-text.js'
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv
 
@@ -14,7 +15,7 @@ function addMaxBytesKeyword (ajv: Ajv): void {
     schemaType: 'number',
     errors: true,
     validate: function maxBytes (limit: number, data: unknown) {
-      const ok = Buffer.byteLength(JSON.stringify(data) ?? '', 'utf8') <= limit
+      const ok = Buffer.byteLength(jsonText(data), 'utf8') <= limit
       if (!ok) (maxBytes as any).errors = [{ keyword: 'x-max-bytes', message: `must be at most ${limit} bytes when serialized`, params: { limit } }]
       return ok
     }

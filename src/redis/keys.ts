@@ -20,6 +20,14 @@ export const SESSION_KEY_TYPES = [
 export type SessionKeyType = typeof SESSION_KEY_TYPES[number]
 
 const SLOT_KEY_TYPES: readonly SessionKeyType[] = ['expiry', 'live', 'changes']
+
+/**
+ * The keys a session script is passed (docs/decisions/0719): the session hash, which names the session,
+ * and the two slot keys whose names depend on the slot (a CRC16 the scripts do not compute). The
+ * session's other keys carry the hash's tag, so they are in its slot, and the scripts name them from
+ * the templates sessionKeyTemplates() gives.
+ */
+export const SCRIPT_KEY_TYPES = ['session', 'expiry', 'live'] as const satisfies readonly SessionKeyType[]
 /** The keys that hold a session's data and are deleted with it. */
 export const SESSION_DATA_KEY_TYPES = SESSION_KEY_TYPES.filter((type) => !SLOT_KEY_TYPES.includes(type))
 
@@ -65,7 +73,8 @@ export function createKeys ({ system, env }: KeySettings) {
     return build('session', type, sessionId)
   }
 
-  const hashParts = build('session', 'session', '\u0000').split('\u0000') as [prefix: string, suffix: string]
+  const partsOf = (type: SessionKeyType): [prefix: string, suffix: string] => build('session', type, '\u0000').split('\u0000') as [string, string]
+  const hashParts = partsOf('session')
 
   return {
     session: (sessionId: string): string => sessionKey('session', sessionId),
@@ -80,8 +89,19 @@ export function createKeys ({ system, env }: KeySettings) {
     sessionIdempotency: (sessionId: string): string => sessionKey('idempotency', sessionId),
     /** The Pub/Sub channel every change of the session is announced on (carries its hash tag). */
     changes: (sessionId: string): string => sessionKey('changes', sessionId),
-    /** Every key a session script receives, in SESSION_KEY_TYPES order. */
+    /** Every key a session script reaches, in SESSION_KEY_TYPES order (the order of the Lua K_* constants). */
     sessionKeys: (sessionId: string): string[] => SESSION_KEY_TYPES.map((type) => sessionKey(type, sessionId)),
+    /** The keys a session script is passed, in SCRIPT_KEY_TYPES order: the hash, the slot's expiry index and live counters. */
+    scriptKeys: (sessionId: string): [session: string, expiry: string, live: string] => {
+      const slot = slotOf(sessionId)
+      return [build('session', 'session', sessionId), expiryIndex(slot), liveCounts(slot)]
+    },
+    /**
+     * How a session script names the session's keys it is not passed: for each SESSION_KEY_TYPES entry,
+     * prefix + session id + suffix; null for the passed ones (SCRIPT_KEY_TYPES).
+     */
+    sessionKeyTemplates: (): Array<[prefix: string, suffix: string] | null> =>
+      SESSION_KEY_TYPES.map((type) => ((SCRIPT_KEY_TYPES as readonly string[]).includes(type) ? null : partsOf(type))),
     /** The session hash key is `prefix + id + suffix` (for scripts that read sessions they find in an index). */
     sessionHashParts: (): [prefix: string, suffix: string] => [...hashParts],
     /** SCAN pattern matching every session hash of this system and environment (backups, migrations). */

@@ -11,15 +11,18 @@ import type { RedisClient } from './client.js'
 /** numberOfKeys undefined: `<name>-n.lua`, whose caller passes the number of keys first. */
 export interface ScriptDefinition { name: string, numberOfKeys: number | undefined, lua: string }
 
-/** Values the generated include declares as `local NAME = value`. */
-export type LuaConstants = Record<string, string | number>
+/** Values the generated include declares as `local NAME = value`; `{ lua }` is written as it is (a table). */
+export type LuaConstants = Record<string, string | number | { lua: string }>
+
+/** A Lua string literal of any text (\ddd escapes are decimal in Lua). */
+export const luaString = (text: string): string => `'${text.replace(/[\\'\n\r\0]/g, (c) => `\\${c.charCodeAt(0).toString(10).padStart(3, '0')}`)}'`
 
 const luaDir = fileURLToPath(new URL('./lua/', import.meta.url))
 const INCLUDE = /^--\s*@include\s+"([a-z0-9-]+)"\s*$/gm
 
 export function renderConstants (constants: LuaConstants): string {
   return Object.entries(constants)
-    .map(([name, value]) => `local ${name} = ${typeof value === 'number' ? String(value) : `'${value}'`}`)
+    .map(([name, value]) => `local ${name} = ${typeof value === 'number' ? String(value) : typeof value === 'string' ? luaString(value) : value.lua}`)
     .join('\n') + '\n'
 }
 
@@ -32,7 +35,7 @@ function expandIncludes (source: string, constants: LuaConstants, seen: Set<stri
   })
 }
 
-/** `save-step-12.lua` → { name: 'saveStep', numberOfKeys: 12, lua: <source with includes expanded> } */
+/** `save-step-3.lua` → { name: 'saveStep', numberOfKeys: 3, lua: <source with includes expanded> } */
 export function loadScriptDefinitions (constants: LuaConstants, dir: string = luaDir): ScriptDefinition[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.lua'))

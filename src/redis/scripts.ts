@@ -2,8 +2,8 @@
 // its keys and arguments from named fields and decodes its reply into named fields. Repositories call
 // these methods; nothing else packs ARGV by position or reads a reply by index.
 import type { Keys } from './keys.js'
-import { SESSION_KEY_TYPES } from './keys.js'
-import type { LuaConstants } from './script-loader.js'
+import { SESSION_KEY_TYPES, SCRIPT_KEY_TYPES } from './keys.js'
+import { luaString, type LuaConstants } from './script-loader.js'
 import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
 import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
@@ -42,10 +42,28 @@ export interface ScriptOptions {
   publishCommand: 'PUBLISH' | 'SPUBLISH'
 }
 
+/**
+ * How a session script names its keys (docs/decisions/0719): where each passed key (SCRIPT_KEY_TYPES) is
+ * in KEYS, and for every other key the prefix and suffix around the session id, by K_* index.
+ */
+function luaSessionKeys (keys: Keys): LuaConstants {
+  const [hashPrefix, hashSuffix] = keys.sessionHashParts()
+  const templates = keys.sessionKeyTemplates()
+    .map((parts) => (parts === null ? 'false' : `{${luaString(parts[0])}, ${luaString(parts[1])}}`))
+  const positions = SCRIPT_KEY_TYPES.map((type, i) => `[${SESSION_KEY_TYPES.indexOf(type) + 1}] = ${i + 1}`)
+  return {
+    SESSION_ID_FROM: hashPrefix.length + 1,
+    SESSION_ID_TO: -(hashSuffix.length + 1),
+    SESSION_KEY_TEMPLATES: { lua: `{${templates.join(', ')}}` },
+    SCRIPT_KEY_POSITIONS: { lua: `{${positions.join(', ')}}` }
+  }
+}
+
 /** The facts the scripts share with TypeScript, declared as Lua constants by the "constants" include. */
-export function luaConstants (options: ScriptOptions): LuaConstants {
+export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants {
   return {
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
+    ...luaSessionKeys(keys),
     ...luaErrorConstants(),
     ...luaEventConstants(),
     EVENTS_RETAINED,
@@ -179,7 +197,7 @@ export class Scripts {
   }
 
   private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
-    const keys = this.keys.sessionKeys(id)
+    const keys = this.keys.scriptKeys(id)
     if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
     try {
       return unwrapScriptReply(await this.run(name, keys, args, this.deadline))

@@ -35,7 +35,7 @@ export class RedisStore {
     this.isCluster = client instanceof Cluster
     const connection = client instanceof Cluster ? client.options.redisOptions : client.options
     this.commandTimeoutMs = connection?.commandTimeout ?? Infinity
-    this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }))
+    this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }, keys))
     this.scripts = new Scripts(async (name, keys, args, deadline) => await this.runScript(name, keys, args, deadline), keys)
   }
 

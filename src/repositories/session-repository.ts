@@ -7,6 +7,7 @@ import { ANY_OWNER, ownerArg } from '../domain/access.js'
 import type { IdempotencyClaim } from '../domain/idempotency.js'
 import { newId } from '../domain/ids.js'
 import { defaultTtlSeconds } from '../domain/ttl.js'
+import { jsonText } from '../domain/json-text.js'
 import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
 import { SESSION_SCHEMA_VERSION, migrateSessionRecord } from '../domain/migrations.js'
 import { planPatch } from '../domain/session-patch.js'
@@ -59,7 +60,7 @@ export class SessionRepository {
       safetyLevel: input.safety_level ?? 'none',
       therapeuticGoals: sealSessionField(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id),
       totalSteps: input.total_steps ?? this.settings.onboardingTotalSteps,
-      metadata: sealSessionField(this.sealer, JSON.stringify(input.metadata ?? {}), id),
+      metadata: sealSessionField(this.sealer, jsonText(input.metadata ?? {}), id),
       ttlSeconds: input.ttl_seconds ?? defaultTtlSeconds(kind, this.settings),
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,

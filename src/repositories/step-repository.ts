@@ -8,6 +8,7 @@ import { ownerArg } from '../domain/access.js'
 import { computeProgress, type Progress } from '../domain/progress.js'
 import { savedSteps, stepFromStored } from '../domain/steps.js'
 import { isoFromMs } from '../domain/time.js'
+import { jsonText } from '../domain/json-text.js'
 import { decodeCursor, pageOf, type Page } from '../domain/page.js'
 import type { SaveStepResult, Step } from '../../schemas/steps.js'
 import { openStep, sealStepData, type MaybeSealer } from '../domain/sealed-content.js'
@@ -24,7 +25,7 @@ export class StepRepository {
 
   /** Saves (replaces) step n. ifMatch is the expected version, '' for none. */
   async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SaveStepResult & { version: number }> {
-    const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: sealStepData(this.sealer, JSON.stringify(data), id) })
+    const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: sealStepData(this.sealer, jsonText(data), id) })
     const { version, progress } = versioned(state)
     return { step: n, data, saved_at: isoFromMs(state.savedAtMs), progress, version }
   }

@@ -3,11 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { loadScriptDefinitions, renderConstants } from '../../src/redis/script-loader.js'
+import { loadScriptDefinitions, luaString, renderConstants } from '../../src/redis/script-loader.js'
 import { luaConstants, SCRIPT_NAMES } from '../../src/redis/scripts.js'
 import { SCRIPT_ERRORS, StaleWriteError, unwrapScriptReply } from '../../src/redis/script-errors.js'
 import { isRedisUnavailable } from '../../src/redis/unavailable.js'
-import { SESSION_KEY_TYPES } from '../../src/redis/keys.js'
+import { SESSION_KEY_TYPES, SCRIPT_KEY_TYPES, createKeys } from '../../src/redis/keys.js'
 import { EVENTS_RETAINED, luaEventConstants } from '../../src/domain/events.js'
 import { AppError } from '../../src/errors.js'
 import { testRedis } from '../helper.js'
@@ -16,7 +16,8 @@ const luaDir = new URL('../../src/redis/lua/', import.meta.url)
 const scriptFiles = readdirSync(luaDir).filter((f) => f.endsWith('.lua'))
 const includeFiles = readdirSync(new URL('includes/', luaDir)).filter((f) => f.endsWith('.lua'))
 const includeSource = (name: string): string => readFileSync(new URL(`includes/${name}.lua`, luaDir), 'utf8')
-const constants = luaConstants({ publishCommand: 'PUBLISH' })
+const keys = createKeys({ system: 'sessiond', env: 'test' })
+const constants = luaConstants({ publishCommand: 'PUBLISH' }, keys)
 const definitions = loadScriptDefinitions(constants)
 /** Every Lua source as written (scripts and includes), for what the scripts say literally. */
 const sources = [
@@ -71,7 +72,7 @@ t.test('the Lua constants are generated from the TypeScript facts: key order, er
   SESSION_KEY_TYPES.forEach((type, i) => t.equal(constants[`K_${type.toUpperCase()}`], i + 1, `K_${type.toUpperCase()}`))
   for (const [name, { code }] of Object.entries(SCRIPT_ERRORS)) t.equal(constants[`E_${name}`], code)
   t.equal(constants.EVENTS_RETAINED, EVENTS_RETAINED)
-  t.equal(luaConstants({ publishCommand: 'SPUBLISH' }).PUBLISH_COMMAND, 'SPUBLISH')
+  t.equal(luaConstants({ publishCommand: 'SPUBLISH' }, keys).PUBLISH_COMMAND, 'SPUBLISH')
   t.match(renderConstants(constants), /^local K_SESSION = 1$/m)
 })
 
@@ -89,10 +90,31 @@ t.test('every script file has its typed method name, and every name its file', a
   t.same(definitions.map((d) => d.name).sort(), [...SCRIPT_NAMES].sort())
 })
 
-t.test('scripts on session keys take exactly the session keys', async (t) => {
+t.test('scripts on session keys are passed exactly the script keys', async (t) => {
   for (const script of definitions) {
     if (!script.lua.includes('local function load_session')) continue
-    t.equal(script.numberOfKeys, SESSION_KEY_TYPES.length, `${script.name} takes the ${SESSION_KEY_TYPES.length} session keys`)
+    t.equal(script.numberOfKeys, SCRIPT_KEY_TYPES.length, `${script.name} takes the ${SCRIPT_KEY_TYPES.length} script keys`)
+  }
+})
+
+t.test('a session script names every session key exactly as the key builder does, from the keys it is passed', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  const lua = loadScriptDefinitions(constants).find((s) => s.name === 'readSession')!.lua
+    .replace(/\nlocal function load_session[\s\S]*$/, `\nlocal all = {}\nfor i = 1, ${SESSION_KEY_TYPES.length} do all[i] = KEYS[i] end\nreturn all\n`)
+  for (const id of ['abc', 'x'.repeat(64), "it's%1[]", 'a-b_c', '}{']) {
+    const named = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys(id))
+    t.same(named, keys.sessionKeys(id), `session ${JSON.stringify(id)}`)
+  }
+})
+
+t.test('a Lua string literal holds any text', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  for (const text of ['plain', "it's", 'back\\slash', 'line\nbreak\r', 'nul\u0000', 'ends]]', 'é€']) {
+    t.equal(await redis.eval(`return ${luaString(text)}`, 0), text)
   }
 })
 

@@ -1,15 +1,30 @@
--- Shared by every session script. Included with `-- @include "session"`.
--- KEYS, in the order keys.sessionKeys(id) builds them (K_SESSION, K_STEPS … are generated from
--- SESSION_KEY_TYPES in src/redis/keys.ts): the session hash, its steps, narrative, scenes, choices,
--- messages, events and finalized keys, its idempotency records, then the slot's expiry index, the
--- slot's live-session counters and the session's change channel. Error codes E_* are generated from
--- src/redis/script-errors.ts, event codes EV_* from src/domain/events.ts.
+-- Shared by every session script. Included with `-- @include "session"`, before any other include.
+-- KEYS as passed (keys.scriptKeys(id), SCRIPT_KEY_TYPES in src/redis/keys.ts): the session hash, the
+-- slot's expiry index and the slot's live-session counters. The script reaches the session's keys as
+-- KEYS[K_SESSION], KEYS[K_STEPS] …, in SESSION_KEY_TYPES order (the K_* constants are generated from it):
+-- the session hash, its steps, narrative, scenes, choices, messages, events and finalized keys, its
+-- idempotency records, the slot's expiry index and live counters, and the session's change channel.
+-- The keys it is not passed carry the hash's tag, so they are in the session's slot, and are named
+-- here from the templates keys.ts generates, the first time a script uses them (docs/decisions/0719).
+-- Error codes E_* are generated from src/redis/script-errors.ts, event codes EV_* from src/domain/events.ts.
 --
 -- Expiry (docs/decisions/0712): a session is expired from `expires_at` on — every script treats it as
 -- absent — while its keys live EXPIRY_GRACE_MS longer, so that the expiry sweep can claim it (announce
 -- session.expired, count it, drop it from its user's index) exactly once before Redis deletes it.
 -- @include "constants"
 -- @include "time"
+
+local KEYS = (function (passed)
+  local id = string.sub(passed[1], SESSION_ID_FROM, SESSION_ID_TO)
+  local keys = {}
+  for index, position in pairs(SCRIPT_KEY_POSITIONS) do keys[index] = passed[position] end
+  return setmetatable(keys, { __index = function (named, index)
+    local template = SESSION_KEY_TEMPLATES[index]
+    local key = template[1] .. id .. template[2]
+    rawset(named, index, key)
+    return key
+  end })
+end)(KEYS)
 
 -- The session as a table of its hash fields; nil when absent, expired, or when `owner` is set and is not
 -- its user. `with_expired` also answers an expired session (the sweep's claim).

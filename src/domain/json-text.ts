@@ -1,0 +1,17 @@
+// The JSON text of a value, computed once per request: validation measures a body's serialized size
+// (the `x-max-bytes` keyword, plugins/validation.ts) and the repository stores that same text, so
+// the text the size was checked on is the text stored, and the body is serialized once, not twice.
+// Remembered per object (weakly: it goes with the request's body).
+
+const texts = new WeakMap<object, string>()
+
+/** JSON.stringify(value), remembered for an object until the object is gone. */
+export function jsonText (value: unknown): string {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value) ?? ''
+  let text = texts.get(value)
+  if (text === undefined) {
+    text = JSON.stringify(value)
+    texts.set(value, text)
+  }
+  return text
+}
