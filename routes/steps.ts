@@ -29,7 +29,7 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const { id, n } = request.params
-    const { version, ...saved } = await repos.steps.save(id, request.access, n, request.body, expectedVersion(request.headers['if-match']))
+    const { version, saved } = await repos.steps.save(id, request.access, n, request.body, expectedVersion(request.headers['if-match']))
     return await reply.header('etag', etagOf(version)).send(saved)
   })
 

@@ -9,7 +9,7 @@ import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
-import type { SessionRecord } from '../domain/session-record.js'
+import { SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
 import type { SessionBackup } from '../domain/backup.js'
 import type { SessionRewrite } from '../domain/rekey.js'
 
@@ -44,17 +44,20 @@ export interface ScriptOptions {
 
 /**
  * How a session script names its keys (docs/decisions/0719): where each passed key (SCRIPT_KEY_TYPES) is
- * in KEYS, and for every other key the prefix and suffix around the session id, by K_* index.
+ * in KEYS, and for every other key the prefix before the session id (by K_* index) and the suffix after it.
  */
 function luaSessionKeys (keys: Keys): LuaConstants {
   const [hashPrefix, hashSuffix] = keys.sessionHashParts()
   const templates = keys.sessionKeyTemplates()
-    .map((parts) => (parts === null ? 'false' : `{${luaString(parts[0])}, ${luaString(parts[1])}}`))
+  // Every session key ends alike after the id; one suffix keeps the per-run constants to one table of strings.
+  if (templates.some((parts) => parts !== null && parts[1] !== hashSuffix)) throw new Error('session keys must share one suffix after the id')
+  const prefixes = templates.map((parts) => luaString(parts === null ? '' : parts[0]))
   const positions = SCRIPT_KEY_TYPES.map((type, i) => `[${SESSION_KEY_TYPES.indexOf(type) + 1}] = ${i + 1}`)
   return {
     SESSION_ID_FROM: hashPrefix.length + 1,
     SESSION_ID_TO: -(hashSuffix.length + 1),
-    SESSION_KEY_TEMPLATES: { lua: `{${templates.join(', ')}}` },
+    SESSION_KEY_PREFIXES: { lua: `{${prefixes.join(', ')}}` },
+    SESSION_KEY_SUFFIX: hashSuffix,
     SCRIPT_KEY_POSITIONS: { lua: `{${positions.join(', ')}}` }
   }
 }
@@ -64,6 +67,8 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
   return {
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
     ...luaSessionKeys(keys),
+    SESSION_FIELDS: { lua: `{${SESSION_FIELDS.map(luaString).join(', ')}}` },
+    ...Object.fromEntries(SESSION_FIELDS.map((field, i) => [`R_${field.toUpperCase()}`, i + 1])),
     ...luaErrorConstants(),
     ...luaEventConstants(),
     EVENTS_RETAINED,
@@ -90,8 +95,8 @@ function flatRecord (flat: unknown): Record<string, string> {
 
 const strings = (list: unknown): string[] => (Array.isArray(list) ? list.map(str) : [])
 
-/** A session as the scripts answer it: one JSON object of its hash fields (all strings). */
-const sessionRecord = (json: unknown): SessionRecord => JSON.parse(String(json)) as SessionRecord
+/** A session as the scripts answer it: its fields packed into one string (session_packed in includes/session.lua). */
+const sessionRecord = (packed: unknown): SessionRecord => unpackSessionRecord(String(packed))
 
 /** Who may be reached: '' for any owner (service and admin keys), else the user id that must own the session. */
 export type Owner = string
@@ -403,7 +408,8 @@ export class Scripts {
     const finalized = str(reply[8])
     return {
       backup: {
-        session: sessionRecord(reply[1]),
+        // Every field of the hash, as JSON (session_json): a backup restores the hash as it was.
+        session: JSON.parse(str(reply[1])) as SessionRecord,
         steps: strings(reply[2]),
         narrative: flatRecord(reply[3]),
         scenes: strings(reply[4]),

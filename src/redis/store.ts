@@ -36,7 +36,9 @@ export class RedisStore {
     const connection = client instanceof Cluster ? client.options.redisOptions : client.options
     this.commandTimeoutMs = connection?.commandTimeout ?? Infinity
     this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }, keys))
-    this.scripts = new Scripts(async (name, keys, args, deadline) => await this.runScript(name, keys, args, deadline), keys)
+    // Plain functions down to run(), which is the one async layer here: each async hop costs a promise
+    // and a microtask on every request.
+    this.scripts = new Scripts((name, keys, args, deadline) => this.runScript(name, keys, args, deadline), keys)
   }
 
   /** The scripts, each call bounded by the request deadline `bound` carries (if any). */
@@ -51,8 +53,8 @@ export class RedisStore {
    * when the command timeout alone would end later. Only then does a timer run: an operation with a full
    * command timeout left relies on ioredis' own (except on a Cluster, see below).
    */
-  async call<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
-    return await this.run(operation, fn, deadline, false)
+  call<T> (operation: string, fn: (client: RedisClient) => Promise<T>, deadline?: number): Promise<T> {
+    return this.run(operation, fn, deadline, false)
   }
 
   /**
@@ -87,11 +89,11 @@ export class RedisStore {
     }
   }
 
-  private async runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number): Promise<unknown> {
-    if (!this.defined.has(name)) throw new Error(`no Lua script named ${name}`)
+  private runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number): Promise<unknown> {
+    if (!this.defined.has(name)) return Promise.reject(new Error(`no Lua script named ${name}`))
     const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
     // A `-n` script takes the number of keys as its first argument.
     const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
-    return await this.call(name, async (client) => await command.call(client, ...all), deadline)
+    return this.run(name, (client) => command.call(client, ...all), deadline, false)
   }
 }

@@ -24,10 +24,10 @@ export class StepRepository {
   constructor (private readonly store: RedisStore, private readonly sealer: MaybeSealer = null) {}
 
   /** Saves (replaces) step n. ifMatch is the expected version, '' for none. */
-  async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<SaveStepResult & { version: number }> {
+  async save (id: string, access: Access, n: number, data: Record<string, unknown>, ifMatch: string): Promise<{ version: number, saved: SaveStepResult }> {
     const state = await this.store.scriptsFor(access).saveStep(id, { owner: ownerArg(access), ifMatch, step: n, data: sealStepData(this.sealer, jsonText(data), id) })
     const { version, progress } = versioned(state)
-    return { step: n, data, saved_at: isoFromMs(state.savedAtMs), progress, version }
+    return { version, saved: { step: n, data, saved_at: isoFromMs(state.savedAtMs)!, progress } }
   }
 
   /** One saved step; step_not_found when it is not saved. */

@@ -10,6 +10,7 @@ import { isRedisUnavailable } from '../../src/redis/unavailable.js'
 import { SESSION_KEY_TYPES, SCRIPT_KEY_TYPES, createKeys } from '../../src/redis/keys.js'
 import { EVENTS_RETAINED, luaEventConstants } from '../../src/domain/events.js'
 import { AppError } from '../../src/errors.js'
+import { SESSION_FIELDS, unpackSessionRecord } from '../../src/domain/session-record.js'
 import { testRedis } from '../helper.js'
 
 const luaDir = new URL('../../src/redis/lua/', import.meta.url)
@@ -225,4 +226,16 @@ t.test('the errors a real Redis and ioredis produce are classified as they shoul
   const oom = await failure(async () => await redis.set('scripts-test:oom', 'x', 'EX', 60))
   t.match(oom, { message: /^OOM/ })
   t.ok(isRedisUnavailable(oom), 'a Redis out of memory (maxmemory, noeviction) cannot store anything: 503, not a bug')
+})
+
+t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out what the hash lacks', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  const lua = loadScriptDefinitions(constants).find((s) => s.name === 'readSession')!.lua
+    .replace(/\nlocal s = load_session[\s\S]*$/, '\nreturn session_packed({ id = ARGV[1], user_id = ARGV[2], metadata = ARGV[3], goals = ARGV[4] })\n')
+  const packed = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys('s1'), 's1', 'user-1', '{"a":"\\u0000"}', 'calm') as string
+  t.equal(packed.split('\u0000').length, SESSION_FIELDS.length)
+  t.same(unpackSessionRecord(packed), { id: 's1', user_id: 'user-1', metadata: '{"a":"\\u0000"}', goals: 'calm' })
+  t.throws(() => unpackSessionRecord('a\u0000b'), /2 fields/)
 })

@@ -5,13 +5,13 @@
 --       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event),
 --       14 digest of the global Idempotency-Key record this create is answered from ('' for none): kept in the
 --          session as `idempotency_digest`, so that deleting the session deletes that record too
--- Returns: {0, session JSON} created, {1, session JSON} it already existed
+-- Returns: {0, packed session} created, {1, packed session} it already existed
 -- @include "session"
 
 local now = now_ms()
 local existing = load_session('', true)
 if existing then
-  if tonumber(existing.expires_at) > now then return { 1, session_json(existing) } end
+  if tonumber(existing.expires_at) > now then return { 1, session_packed(existing) } end
   -- A retried create of a session that has expired since: the old one is claimed, then made anew.
   remove_session(existing, now, EV_SESSION_EXPIRED)
 end
@@ -32,4 +32,4 @@ count_live(s, 1)
 local event = encode_event(s.version, now, EV_SESSION_CREATED, ARGV[13])
 push_capped(s, K_EVENTS, EVENTS_RETAINED, event)
 announce({ event })
-return { 0, session_json(s) }
+return { 0, session_packed(s) }

@@ -2,7 +2,7 @@
 -- result of a session finalized before (taking over its publish lease when publishing never finished).
 -- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 publish lease (ms)
--- Returns: {0, session JSON, {stored steps, '' for unsaved}, flat narrative, now ms}   not finalized yet
+-- Returns: {0, packed session, {stored steps, '' for unsaved}, flat narrative, now ms}   not finalized yet
 --          {1, stored Finalized, lease taken (0|1)}                                   finalized before
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 -- @include "session"
@@ -24,4 +24,4 @@ end
 
 local refusal = write_refusal(s, ARGV[2])
 if refusal then return refusal end
-return { 0, session_json(s), redis.call('LRANGE', KEYS[K_STEPS], 0, -1), redis.call('HGETALL', KEYS[K_NARRATIVE]), int_str(now) }
+return { 0, session_packed(s), redis.call('LRANGE', KEYS[K_STEPS], 0, -1), redis.call('HGETALL', KEYS[K_NARRATIVE]), int_str(now) }

@@ -4,7 +4,7 @@
 -- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
 --       4 number of events n, then n pairs (event code, event values: see encode_event), then field/value pairs to set
--- Returns: {0, session JSON}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
+-- Returns: {0, packed session}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
 --          | {E_STALE, current_version} changed since the caller read it (read again, retry)
 -- @include "session"
 
@@ -34,4 +34,4 @@ for i = first_field, #ARGV, 2 do
 end
 move_live_state(s, state_before, s.state)
 commit(s, now, events)
-return { 0, session_json(s) }
+return { 0, session_packed(s) }

@@ -19,8 +19,7 @@ local KEYS = (function (passed)
   local keys = {}
   for index, position in pairs(SCRIPT_KEY_POSITIONS) do keys[index] = passed[position] end
   return setmetatable(keys, { __index = function (named, index)
-    local template = SESSION_KEY_TEMPLATES[index]
-    local key = template[1] .. id .. template[2]
+    local key = SESSION_KEY_PREFIXES[index] .. id .. SESSION_KEY_SUFFIX
     rawset(named, index, key)
     return key
   end })
@@ -59,8 +58,16 @@ local function move_live_state(s, from, to)
   keep_live_counters(s)
 end
 
--- The session as one JSON object of its string fields: one bulk string in the reply instead of two
--- per field (decoding a reply costs the client per element).
+-- The session as one string: its SESSION_FIELDS values (generated from src/domain/session-record.ts)
+-- joined by NUL, '' for a field it lacks. One bulk string in the reply instead of two per field
+-- (decoding a reply costs the client per element), and cheaper than cjson on both sides (0720).
+local function session_packed(s)
+  local values = {}
+  for i = 1, #SESSION_FIELDS do values[i] = s[SESSION_FIELDS[i]] or '' end
+  return table.concat(values, '\0')
+end
+
+-- Every field of the session hash as one JSON object (backups: the hash is restored as it was).
 local function session_json(s)
   return cjson.encode(s)
 end
