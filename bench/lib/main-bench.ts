@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs'
 import type { Options } from './options.js'
 import type { Workspace } from './workspace.js'
 import { startRedis } from './redis-server.js'
-import { BASELINE_NAMES, REPO_ROOT, SESSIOND_VARIANTS, isSessiond, startBaseline, startSessiond, type ServerName, type SessiondName } from './servers.js'
+import { BASELINE_NAMES, EXPERIMENTS, REPO_ROOT, SESSIOND_VARIANTS, isSessiond, startBaseline, startSessiond, type ServerName, type SessiondName } from './servers.js'
 import type { ServerProcess } from './processes.js'
 import { SCENARIOS, type FixturePool, type Scenario } from './scenarios.js'
 import { copyToPeerHashes, seedBlob, seedFixture } from './fixture.js'
@@ -21,13 +21,18 @@ import { summarizeProfile, formatSummary } from '../profile-summary.js'
 
 const log = (line: string): void => { process.stderr.write(`${line}\n`) }
 
-/** The scenarios of --only (ids checked by parseOptions), in their listed order; all without it. */
-export function selectScenarios (only: string[] | null): Scenario[] {
-  return only === null ? SCENARIOS : SCENARIOS.filter((s) => only.includes(s.id))
+/**
+ * The scenarios of --only (ids checked by parseOptions), in their listed order; without it every scenario
+ * but the experiments', which --experiments adds (each experiment is one more sessiond process whose
+ * background work, such as its expiry sweep, runs during every other measurement).
+ */
+export function selectScenarios (only: string[] | null, experiments = false): Scenario[] {
+  if (only !== null) return SCENARIOS.filter((s) => only.includes(s.id))
+  return experiments ? SCENARIOS : SCENARIOS.filter((s) => !EXPERIMENTS.has(s.server as SessiondName))
 }
 
 export async function runMain (opts: Options, ws: Workspace): Promise<MainReport> {
-  const scenarios = selectScenarios(opts.only)
+  const scenarios = selectScenarios(opts.only, opts.experiments)
   const servers = new Set<ServerName>(scenarios.map((s) => s.server))
   const pools = new Set<FixturePool>(scenarios.flatMap((s) => s.needs))
   // Seeding (the peers' hashes too) goes through sessiond's API, so sessiond runs whenever anything is seeded.

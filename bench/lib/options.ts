@@ -11,6 +11,8 @@ export interface Options {
   connections: number
   warmup: number
   only: string[] | null
+  /** Also the experiments' scenarios (settings' alternatives and their control), when --only is not given. */
+  experiments: boolean
   seed: number
   skipBuild: boolean
   out: string
@@ -45,6 +47,7 @@ export const USAGE = `npm run bench -- [options]
   --connections N       autocannon connections, also the size of the session pool (default 50)
   --warmup S            seconds of unrecorded load per scenario before round 1 (default 3, 0 = none)
   --only a,b,…          only these scenarios/baselines (ids in bench/README.md)
+  --experiments         also the experiments: each setting's alternative next to its control (sessiond-alike)
   --seed N              seed of the per-round shuffle (default: random, recorded)
   --skip-build          do not run npm run build first (dist/ must be current)
   --out DIR             where results go (default bench/results)
@@ -98,6 +101,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
       connections: { type: 'string' },
       warmup: { type: 'string' },
       only: { type: 'string' },
+      experiments: { type: 'boolean' },
       seed: { type: 'string' },
       'skip-build': { type: 'boolean' },
       out: { type: 'string' },
@@ -131,6 +135,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
     connections: Math.floor(positive('connections', values.connections, 50)),
     warmup: positive('warmup', values.warmup, Math.min(3, duration), 0),
     only,
+    experiments: values.experiments === true,
     seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),
     skipBuild: values['skip-build'] === true,
     out: values.out ?? join(REPO_ROOT, 'bench/results'),

@@ -12,6 +12,21 @@ const pad3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'))
 export function isoFromMs (ms: number | null | undefined): string | null {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return null
   if (ms < 0 || ms >= 253_402_300_800_000) return new Date(ms).toISOString()
+  // Most times a busy service formats fall in the second it formatted last: reuse that second's text.
+  const millis = ms % 1000
+  const second = ms - millis
+  if (second === lastSecond) return lastSecondText + pad3[millis]! + 'Z'
+  const text = isoOfSecond(second)
+  lastSecond = second
+  lastSecondText = text
+  return text + pad3[millis]! + 'Z'
+}
+
+let lastSecond = -1
+let lastSecondText = ''
+
+/** `YYYY-MM-DDTHH:MM:SS.` of a whole second since the epoch (0 ≤ ms < year 10000). */
+function isoOfSecond (ms: number): string {
   const days = Math.floor(ms / DAY_MS)
   let rest = ms - days * DAY_MS
   // Civil date from days since 1970-01-01 (H. Hinnant's days_from_civil, inverted).
@@ -29,8 +44,7 @@ export function isoFromMs (ms: number | null | undefined): string | null {
   const minutes = Math.floor(rest / 60_000)
   rest -= minutes * 60_000
   const seconds = Math.floor(rest / 1000)
-  const millis = rest - seconds * 1000
-  return `${String(year).padStart(4, '0')}-${pad2[month]}-${pad2[day]}T${pad2[hours]}:${pad2[minutes]}:${pad2[seconds]}.${pad3[millis]}Z`
+  return `${String(year).padStart(4, '0')}-${pad2[month]}-${pad2[day]}T${pad2[hours]}:${pad2[minutes]}:${pad2[seconds]}.`
 }
 
 export function utcDate (ms: number): string {
