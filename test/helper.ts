@@ -236,6 +236,19 @@ export async function freePort (): Promise<number> {
   return port
 }
 
+/** Redis Cluster talks between nodes on port + 10000: a node's port must leave that one valid and free. */
+const CLUSTER_BUS_OFFSET = 10_000
+
+/** A free port for a Cluster node whose bus port (+ 10000) is valid and free too; `taken`: other nodes' ports. */
+export async function freeClusterPort (taken: readonly number[] = []): Promise<number> {
+  const used = taken.flatMap((p) => [p, p + CLUSTER_BUS_OFFSET])
+  for (;;) {
+    const port = await freePort()
+    if (port + CLUSTER_BUS_OFFSET > 65_535 || used.includes(port) || used.includes(port + CLUSTER_BUS_OFFSET)) continue
+    if (await refusesConnections(port + CLUSTER_BUS_OFFSET)) return port
+  }
+}
+
 /** True when a connection to the loopback port is refused. */
 export async function refusesConnections (port: number): Promise<boolean> {
   return await new Promise((resolve) => {

@@ -7,27 +7,33 @@ export type SessionRecord = Record<string, string>
 
 /**
  * The fields of a session hash a script answers, in the order of a packed record (the Lua constants
- * SESSION_FIELDS and R_<FIELD> are generated from this list). `keys` (which keys exist) and the
- * publish lease stay inside Redis; `goals` is read only to upgrade a schema_version 1 session.
+ * SESSION_FIELDS, LISTED_FIELDS and R_<FIELD> are generated from this list). `keys` (which keys exist)
+ * and the publish lease stay inside Redis; `goals` is read only to upgrade a schema_version 1 session.
+ * The first LISTED_FIELDS are what the API's Session is made of (sessionFromRecord, the migrations):
+ * a page of the user listing carries only those.
  */
 export const SESSION_FIELDS = [
   'id', 'user_id', 'workspace_id', 'kind', 'state', 'safety_level', 'therapeutic_goals', 'current_scene_id',
   'total_steps', 'metadata', 'ttl_seconds', 'version', 'schema_version', 'created_at', 'updated_at',
-  'expires_at', 'absolute_expires_at', 'completed_at', 'steps_saved', 'progress_updated_at', 'message_seq',
-  'idempotency_digest', 'finalized_published', 'goals'
+  'expires_at', 'absolute_expires_at', 'completed_at', 'goals',
+  'steps_saved', 'progress_updated_at', 'message_seq', 'idempotency_digest', 'finalized_published'
 ] as const
+export const LISTED_FIELDS = SESSION_FIELDS.indexOf('goals') + 1
 
 /** The separator of a packed record: stored values are ids, numbers and JSON text, none of which holds a NUL. */
 const PACKED_SEPARATOR = '\u0000'
 
 /**
- * A packed record (SESSION_FIELDS values joined by NUL, '' where the hash lacks the field) → the record,
+ * A packed record (SESSION_FIELDS values, or the first LISTED_FIELDS of them, joined by NUL, '' where the
+ * hash lacks the field) → the record,
  * without the fields it lacks. One bulk string per session that the client splits, instead of a JSON
  * object it parses: cheaper on both sides than cjson.encode and JSON.parse (docs/decisions/0720).
  */
 export function unpackSessionRecord (packed: string): SessionRecord {
   const values = packed.split(PACKED_SEPARATOR)
-  if (values.length !== SESSION_FIELDS.length) throw new Error(`a packed session record has ${values.length} fields, not ${SESSION_FIELDS.length}`)
+  if (values.length !== SESSION_FIELDS.length && values.length !== LISTED_FIELDS) {
+    throw new Error(`a packed session record has ${values.length} fields, not ${SESSION_FIELDS.length} (or the ${LISTED_FIELDS} listed)`)
+  }
   const record: SessionRecord = {}
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!

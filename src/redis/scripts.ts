@@ -9,7 +9,7 @@ import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
-import { SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
+import { LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
 import type { SessionBackup } from '../domain/backup.js'
 import type { SessionRewrite } from '../domain/rekey.js'
 
@@ -68,6 +68,7 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
     ...luaSessionKeys(keys),
     SESSION_FIELDS: { lua: `{${SESSION_FIELDS.map(luaString).join(', ')}}` },
+    LISTED_FIELDS,
     ...Object.fromEntries(SESSION_FIELDS.map((field, i) => [`R_${field.toUpperCase()}`, i + 1])),
     ...luaErrorConstants(),
     ...luaEventConstants(),

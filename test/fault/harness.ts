@@ -8,7 +8,7 @@ import { Agent, request as httpRequest } from 'node:http'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
-import { freePort, sleep, tempDir, type Tap } from '../helper.js'
+import { freeClusterPort, freePort, sleep, tempDir, type Tap } from '../helper.js'
 
 export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)))
 
@@ -324,7 +324,7 @@ export interface Cluster {
 export async function startCluster (t: Tap, masters: number, replicas: number, extraArgs: string[] = [], tls?: TlsFiles): Promise<Cluster> {
   const nodes: RedisNode[] = []
   for (let i = 0; i < masters * (1 + replicas); i++) {
-    const port = await freePort()
+    const port = await freeClusterPort(nodes.map((n) => n.port))
     const dir = tempDir(t, `cluster-${port}`)
     nodes.push(await redisNode(t, [
       '--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf'), '--cluster-node-timeout', '1000',

@@ -10,7 +10,7 @@ import { isRedisUnavailable } from '../../src/redis/unavailable.js'
 import { SESSION_KEY_TYPES, SCRIPT_KEY_TYPES, createKeys } from '../../src/redis/keys.js'
 import { EVENTS_RETAINED, luaEventConstants } from '../../src/domain/events.js'
 import { AppError } from '../../src/errors.js'
-import { SESSION_FIELDS, unpackSessionRecord } from '../../src/domain/session-record.js'
+import { LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord } from '../../src/domain/session-record.js'
 import { testRedis } from '../helper.js'
 
 const luaDir = new URL('../../src/redis/lua/', import.meta.url)
@@ -238,4 +238,6 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   t.equal(packed.split('\u0000').length, SESSION_FIELDS.length)
   t.same(unpackSessionRecord(packed), { id: 's1', user_id: 'user-1', metadata: '{"a":"\\u0000"}', goals: 'calm' })
   t.throws(() => unpackSessionRecord('a\u0000b'), /2 fields/)
+  const listed = SESSION_FIELDS.slice(0, LISTED_FIELDS).map((field) => (field === 'kind' ? 'generic' : ''))
+  t.same(unpackSessionRecord(listed.join('\u0000')), { kind: 'generic' }, 'a listing carries the first LISTED_FIELDS')
 })
