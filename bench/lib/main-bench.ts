@@ -96,7 +96,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     orders.push(order.map((s) => s.id))
     log(`bench: round ${round}/${opts.rounds}: ${order.map((s) => s.id).join(' → ')}`)
     for (const [position, s] of order.entries()) {
-      const m = await measure(specOf(s, opts.duration), serverOf(s).pid, redis)
+      const m = await measure(specOf(s, opts.duration), serverOf(s).pid, redis, opts.settle * 1000)
       const row: RoundMeasurement = { ...m, round, position }
       measurements.set(s.id, [...(measurements.get(s.id) ?? []), row])
       const bad = m.non2xx + m.errors + m.timeouts
@@ -127,6 +127,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     duration: opts.duration,
     connections: opts.connections,
     warmup: opts.warmup,
+    settle: opts.settle,
     rate: opts.rate,
     seed: opts.seed,
     only: opts.only,

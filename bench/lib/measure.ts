@@ -30,11 +30,12 @@ export interface Measurement extends LoadResult {
 
 /**
  * sessiond adds its rate-limit counts and audit entries to Redis in batches, at most every 100 ms.
- * Waited before the first readings, so that the batches a previous load left behind land before this
- * run; and after the load, before the last reading of the command counters, so that the batches of
- * this run's last requests are counted with it (the CPU readings are taken right after the load).
+ * Waited after the load, before the last reading of the command counters, so that the batches of this
+ * run's last requests are counted with it (the CPU readings are taken right after the load).
  */
 const SETTLE_MS = 250
+/** The least wait before a measurement's first readings (see `--settle`). */
+export const DEFAULT_QUIET_MS = 2000
 
 /** Runs autocannon in a child process and resolves with its result. */
 export async function runLoadWorker (spec: LoadSpec, beforeRun: () => Promise<void> = async () => {}): Promise<LoadResult> {
@@ -56,14 +57,19 @@ export async function runLoadWorker (spec: LoadSpec, beforeRun: () => Promise<vo
   })
 }
 
-export async function measure (spec: LoadSpec, serverPid: number, redis: PrivateRedis): Promise<Measurement> {
+/**
+ * One measured load. `quietMs` is waited before the first readings, so that what the previous load left
+ * behind — batches still to land in Redis, the garbage its server has yet to collect, the last load
+ * worker exiting — is over before this one starts, rather than counted against it.
+ */
+export async function measure (spec: LoadSpec, serverPid: number, redis: PrivateRedis, quietMs = DEFAULT_QUIET_MS): Promise<Measurement> {
   let cpu0 = 0
   let redis0 = 0
   let rssBefore = 0
   let peakReset = false
   let calls0: Record<string, number> = {}
   const result = await runLoadWorker(spec, async () => {
-    await sleep(SETTLE_MS)
+    await sleep(Math.max(SETTLE_MS, quietMs))
     rssBefore = rssBytes(serverPid)
     peakReset = resetPeakRss(serverPid)
     calls0 = await redis.commandCalls()

@@ -10,6 +10,8 @@ export interface Options {
   duration: number
   connections: number
   warmup: number
+  /** Seconds waited before each measurement's first readings. */
+  settle: number
   only: string[] | null
   /** Also the experiments' scenarios (settings' alternatives and their control), when --only is not given. */
   experiments: boolean
@@ -46,6 +48,8 @@ export const USAGE = `npm run bench -- [options]
   --duration S          seconds per measurement (default 10)
   --connections N       autocannon connections, also the size of the session pool (default 50)
   --warmup S            seconds of unrecorded load per scenario before round 1 (default 3, 0 = none)
+  --settle S            seconds of quiet before each measurement (default 2): the previous load's
+                        after-effects (its server's GC, batches, load worker) are not counted against it
   --only a,b,…          only these scenarios/baselines (ids in bench/README.md)
   --experiments         also the experiments: each setting's alternative next to its control (sessiond-alike)
   --seed N              seed of the per-round shuffle (default: random, recorded)
@@ -100,6 +104,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
       duration: { type: 'string' },
       connections: { type: 'string' },
       warmup: { type: 'string' },
+      settle: { type: 'string' },
       only: { type: 'string' },
       experiments: { type: 'boolean' },
       seed: { type: 'string' },
@@ -134,6 +139,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
     duration,
     connections: Math.floor(positive('connections', values.connections, 50)),
     warmup: positive('warmup', values.warmup, Math.min(3, duration), 0),
+    settle: positive('settle', values.settle, 2, 0),
     only,
     experiments: values.experiments === true,
     seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),

@@ -165,7 +165,8 @@ export function renderMarkdown (report: MainReport): string {
   const baselines = report.scenarios.filter((s) => !isSessiond(s.server) && s.rounds.length > 0)
   const parts: string[] = []
   const rate = typeof m.rate === 'number' ? ` at a fixed ${num(m.rate)} req/s (--rate; req/s targets not checked)` : ''
-  parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s${rate}, ` +
+  const settle = typeof m.settle === 'number' ? ` (${String(m.settle)} s of quiet before each)` : ''
+  parts.push(`Run ${String(m.date)} on commit \`${String(m.commit)}\`: ${String(m.rounds)} interleaved round(s) × ${String(m.duration)} s${settle}${rate}, ` +
     `${String(m.connections)} connections, Node ${String(m.node)}, redis-server ${String(m.redisVersion)}, ${String(m.cpus)} CPUs (load ${String(m.loadAverage)} at start).`)
   if (sessiond.length > 0) {
     parts.push('', table(
