@@ -242,11 +242,12 @@ const CLUSTER_BUS_OFFSET = 10_000
 /** A free port for a Cluster node whose bus port (+ 10000) is valid and free too; `taken`: other nodes' ports. */
 export async function freeClusterPort (taken: readonly number[] = []): Promise<number> {
   const used = taken.flatMap((p) => [p, p + CLUSTER_BUS_OFFSET])
-  for (;;) {
+  for (let attempt = 0; attempt < 1000; attempt++) {
     const port = await freePort()
     if (port + CLUSTER_BUS_OFFSET > 65_535 || used.includes(port) || used.includes(port + CLUSTER_BUS_OFFSET)) continue
     if (await refusesConnections(port + CLUSTER_BUS_OFFSET)) return port
   }
+  throw new Error('no free port for a Cluster node whose bus port (+10000) is free too')
 }
 
 /** True when a connection to the loopback port is refused. */

@@ -1,7 +1,9 @@
 // The JSON text of a value, computed once per request: validation measures a body's serialized size
 // (the `x-max-bytes` keyword, plugins/validation.ts) and the repository stores that same text, so
 // the text the size was checked on is the text stored, and the body is serialized once, not twice.
-// Remembered per object (weakly: it goes with the request's body).
+// Remembered per object (weakly: it goes with the request's body). The contract: a body object is not
+// changed once validated (bodies are validated without coercion, defaults or removal of properties, and
+// no hook rewrites them); code that derives a new value builds a new object, which gets its own text.
 
 const texts = new WeakMap<object, string>()
 

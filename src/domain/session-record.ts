@@ -19,21 +19,27 @@ export const SESSION_FIELDS = [
   'steps_saved', 'progress_updated_at', 'message_seq', 'idempotency_digest', 'finalized_published'
 ] as const
 export const LISTED_FIELDS = SESSION_FIELDS.indexOf('goals') + 1
+/**
+ * The fields whose stored text is free (a scene id is any short text; a restored `goals` any text): the
+ * only ones that may hold a NUL, the packed record's separator. The others are ids, enums, numbers,
+ * JSON text from JSON.stringify, or sealed values.
+ */
+export const FREE_TEXT_FIELDS: ReadonlyArray<typeof SESSION_FIELDS[number]> = ['current_scene_id', 'goals']
 
-/** The separator of a packed record: stored values are ids, numbers and JSON text, none of which holds a NUL. */
+/** The separator of a packed record (includes/packed.lua). */
 const PACKED_SEPARATOR = '\u0000'
 
 /**
- * A packed record (SESSION_FIELDS values, or the first LISTED_FIELDS of them, joined by NUL, '' where the
- * hash lacks the field) → the record,
- * without the fields it lacks. One bulk string per session that the client splits, instead of a JSON
- * object it parses: cheaper on both sides than cjson.encode and JSON.parse (docs/decisions/0720).
+ * A packed record → the record, without the fields the hash lacks (docs/decisions/0720). Packed: the
+ * first `count` SESSION_FIELDS values joined by NUL, '' where the hash lacks the field — one bulk string
+ * per session that the client splits, instead of a JSON object it parses. A session with a NUL in a
+ * field comes as a JSON object of its fields instead (it starts with '{'; a packed record starts with
+ * the session id). A wrong number of fields is refused, never assigned to the wrong names.
  */
-export function unpackSessionRecord (packed: string): SessionRecord {
+export function unpackSessionRecord (packed: string, count: number = SESSION_FIELDS.length): SessionRecord {
+  if (packed.startsWith('{')) return JSON.parse(packed) as SessionRecord
   const values = packed.split(PACKED_SEPARATOR)
-  if (values.length !== SESSION_FIELDS.length && values.length !== LISTED_FIELDS) {
-    throw new Error(`a packed session record has ${values.length} fields, not ${SESSION_FIELDS.length} (or the ${LISTED_FIELDS} listed)`)
-  }
+  if (values.length !== count) throw new Error(`a packed session record has ${values.length} fields, not ${count}`)
   const record: SessionRecord = {}
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!

@@ -9,7 +9,7 @@ import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
-import { LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
+import { FREE_TEXT_FIELDS, LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
 import type { SessionBackup } from '../domain/backup.js'
 import type { SessionRewrite } from '../domain/rekey.js'
 
@@ -69,6 +69,7 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
     ...luaSessionKeys(keys),
     SESSION_FIELDS: { lua: `{${SESSION_FIELDS.map(luaString).join(', ')}}` },
     LISTED_FIELDS,
+    FREE_TEXT_FIELDS: { lua: `{${FREE_TEXT_FIELDS.map((field) => SESSION_FIELDS.indexOf(field) + 1).join(', ')}}` },
     ...Object.fromEntries(SESSION_FIELDS.map((field, i) => [`R_${field.toUpperCase()}`, i + 1])),
     ...luaErrorConstants(),
     ...luaEventConstants(),
@@ -182,6 +183,11 @@ export class Scripts {
   constructor (
     private readonly run: ScriptRunner,
     private readonly keys: Keys,
+    /**
+     * Pass a session script every key of the session (a Cluster: Redis then checks them all before the
+     * script runs, also while a slot migrates), instead of the three it cannot name itself (0719).
+     */
+    private readonly passEveryKey = false,
     /** A request's deadline (performance.now() ms) every call of these scripts ends by (docs/decisions/0404). */
     private readonly deadline?: number,
     /** Shared by every deadline-bound copy (`until`). */
@@ -190,7 +196,7 @@ export class Scripts {
 
   /** The same scripts, each call bounded by `deadline` (undefined: these, bounded per command only). */
   until (deadline: number | undefined): Scripts {
-    return deadline === undefined ? this : new Scripts(this.run, this.keys, deadline, this.writeListeners)
+    return deadline === undefined ? this : new Scripts(this.run, this.keys, this.passEveryKey, deadline, this.writeListeners)
   }
 
   /**
@@ -203,7 +209,7 @@ export class Scripts {
   }
 
   private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
-    const keys = this.keys.scriptKeys(id)
+    const keys = this.passEveryKey ? this.keys.sessionKeys(id) : this.keys.scriptKeys(id)
     if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
     try {
       return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
@@ -514,7 +520,7 @@ export class Scripts {
     ])
     const at = str(reply[3])
     return {
-      records: (reply[1] as unknown[]).map(sessionRecord),
+      records: (reply[1] as unknown[]).map((packed) => unpackSessionRecord(String(packed), LISTED_FIELDS)),
       more: reply[2] === 1,
       position: at === '' ? null : [Number(at), str(reply[4])]
     }

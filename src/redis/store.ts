@@ -38,7 +38,7 @@ export class RedisStore {
     this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }, keys))
     // Plain functions down to run(), which is the one async layer here: each async hop costs a promise
     // and a microtask on every request.
-    this.scripts = new Scripts((name, keys, args, deadline) => this.runScript(name, keys, args, deadline), keys)
+    this.scripts = new Scripts((name, keys, args, deadline) => this.runScript(name, keys, args, deadline), keys, this.isCluster)
   }
 
   /** The scripts, each call bounded by the request deadline `bound` carries (if any). */

@@ -91,10 +91,10 @@ t.test('every script file has its typed method name, and every name its file', a
   t.same(definitions.map((d) => d.name).sort(), [...SCRIPT_NAMES].sort())
 })
 
-t.test('scripts on session keys are passed exactly the script keys', async (t) => {
+t.test('scripts on session keys take their keys from the caller: every key on a Cluster, the script keys elsewhere', async (t) => {
   for (const script of definitions) {
     if (!script.lua.includes('local function load_session')) continue
-    t.equal(script.numberOfKeys, SCRIPT_KEY_TYPES.length, `${script.name} takes the ${SCRIPT_KEY_TYPES.length} script keys`)
+    t.equal(script.numberOfKeys, undefined, `${script.name} is a -n script`)
   }
 })
 
@@ -107,6 +107,8 @@ t.test('a session script names every session key exactly as the key builder does
   for (const id of ['abc', 'x'.repeat(64), "it's%1[]", 'a-b_c', '}{']) {
     const named = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys(id))
     t.same(named, keys.sessionKeys(id), `session ${JSON.stringify(id)}`)
+    const passed = await redis.eval(lua, SESSION_KEY_TYPES.length, ...keys.sessionKeys(id))
+    t.same(passed, keys.sessionKeys(id), `session ${JSON.stringify(id)}, every key passed (a Cluster)`)
   }
 })
 
@@ -239,5 +241,9 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   t.same(unpackSessionRecord(packed), { id: 's1', user_id: 'user-1', metadata: '{"a":"\\u0000"}', goals: 'calm' })
   t.throws(() => unpackSessionRecord('a\u0000b'), /2 fields/)
   const listed = SESSION_FIELDS.slice(0, LISTED_FIELDS).map((field) => (field === 'kind' ? 'generic' : ''))
-  t.same(unpackSessionRecord(listed.join('\u0000')), { kind: 'generic' }, 'a listing carries the first LISTED_FIELDS')
+  t.same(unpackSessionRecord(listed.join('\u0000'), LISTED_FIELDS), { kind: 'generic' }, 'a listing carries the first LISTED_FIELDS')
+  t.throws(() => unpackSessionRecord(listed.join('\u0000')), /fields, not/, 'and only where the caller expects a listing')
+  const withNul = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys('s1'), 's1', 'user-1', '{}', 'a\u0000b') as string
+  t.ok(withNul.startsWith('{'), 'a field holding a NUL makes the session go as JSON')
+  t.same(unpackSessionRecord(withNul), { id: 's1', user_id: 'user-1', metadata: '{}', goals: 'a\u0000b' })
 })

@@ -186,3 +186,15 @@ t.test('bad scene and choice bodies are 400 problems and store nothing', async (
   }
   t.equal(await redis.exists(keys.scenes(session.id), keys.choices(session.id)), 0)
 })
+
+t.test('a scene id holding a NUL reads back whole, in the session and in its user\'s listing', async (t) => {
+  const { app } = await buildTestApp(t)
+  const session = await createSession(app, { kind: 'narrative' })
+  t.equal((await app.inject(enter(session.id, 'a\u0000b'))).statusCode, 201)
+  const read = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}` })
+  t.equal(read.statusCode, 200)
+  t.equal(json(read).current_scene_id, 'a\u0000b')
+  const listed = await app.inject({ method: 'GET', url: `/v1/users/${session.user_id}/sessions` })
+  t.equal(listed.statusCode, 200)
+  t.same(json(listed).sessions.map((s: { current_scene_id: string | null }) => s.current_scene_id), ['a\u0000b'])
+})

@@ -8,9 +8,10 @@
 --       7 state filter ('' = any), 8 kind filter ('' = any), 9 most index entries to examine
 -- Returns: {0, {packed session …}, more (0|1), position created_at, position id}: the position to
 --          continue after (the page's last session, or the last entry examined when the budget ran out).
---          A packed session is the first LISTED_FIELDS of its SESSION_FIELDS values joined by NUL.
+--          A packed session is the first LISTED_FIELDS of its SESSION_FIELDS values, packed (includes/packed.lua).
 -- @include "constants"
 -- @include "time"
+-- @include "packed"
 
 local limit, budget = tonumber(ARGV[6]), tonumber(ARGV[9])
 local at, after_id = ARGV[4], ARGV[5]
@@ -38,8 +39,7 @@ while not stopped and not exhausted do
         gone[#gone + 1] = id
       else
         if (ARGV[3] == '' or v[R_USER_ID] == ARGV[3]) and (ARGV[7] == '' or v[R_STATE] == ARGV[7]) and (ARGV[8] == '' or v[R_KIND] == ARGV[8]) then
-          for j = 1, LISTED_FIELDS do v[j] = v[j] or '' end
-          matches[#matches + 1] = { table.concat(v, '\0'), score, id }
+          matches[#matches + 1] = { pack_fields(v, LISTED_FIELDS), score, id }
         end
       end
     end

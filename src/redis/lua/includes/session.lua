@@ -1,11 +1,12 @@
 -- Shared by every session script. Included with `-- @include "session"`, before any other include.
--- KEYS as passed (keys.scriptKeys(id), SCRIPT_KEY_TYPES in src/redis/keys.ts): the session hash, the
--- slot's expiry index and the slot's live-session counters. The script reaches the session's keys as
--- KEYS[K_SESSION], KEYS[K_STEPS] …, in SESSION_KEY_TYPES order (the K_* constants are generated from it):
--- the session hash, its steps, narrative, scenes, choices, messages, events and finalized keys, its
--- idempotency records, the slot's expiry index and live counters, and the session's change channel.
--- The keys it is not passed carry the hash's tag, so they are in the session's slot, and are named
--- here from the templates keys.ts generates, the first time a script uses them (docs/decisions/0719).
+-- The script reaches the session's keys as KEYS[K_SESSION], KEYS[K_STEPS] …, in SESSION_KEY_TYPES order
+-- (src/redis/keys.ts; the K_* constants are generated from it): the session hash, its steps, narrative,
+-- scenes, choices, messages, events and finalized keys, its idempotency records, the slot's expiry
+-- index and live counters, and the session's change channel. On a Cluster the caller passes all of
+-- them (keys.sessionKeys(id)), so Redis routes and checks every key before the script runs, also while
+-- a slot migrates. Where Redis is one server it passes only SCRIPT_KEY_TYPES (keys.scriptKeys(id)): the
+-- session hash and the slot's expiry index and live counters; the others carry the hash's tag and are
+-- named here, from the prefixes keys.ts generates, the first time the script uses them (0719).
 -- Error codes E_* are generated from src/redis/script-errors.ts, event codes EV_* from src/domain/events.ts.
 --
 -- Expiry (docs/decisions/0712): a session is expired from `expires_at` on — every script treats it as
@@ -13,8 +14,10 @@
 -- session.expired, count it, drop it from its user's index) exactly once before Redis deletes it.
 -- @include "constants"
 -- @include "time"
+-- @include "packed"
 
 local KEYS = (function (passed)
+  if #passed == #SESSION_KEY_PREFIXES then return passed end
   local id = string.sub(passed[1], SESSION_ID_FROM, SESSION_ID_TO)
   local keys = {}
   for index, position in pairs(SCRIPT_KEY_POSITIONS) do keys[index] = passed[position] end
@@ -58,18 +61,18 @@ local function move_live_state(s, from, to)
   keep_live_counters(s)
 end
 
--- The session as one string: its SESSION_FIELDS values (generated from src/domain/session-record.ts)
--- joined by NUL, '' for a field it lacks. One bulk string in the reply instead of two per field
--- (decoding a reply costs the client per element), and cheaper than cjson on both sides (0720).
-local function session_packed(s)
-  local values = {}
-  for i = 1, #SESSION_FIELDS do values[i] = s[SESSION_FIELDS[i]] or '' end
-  return table.concat(values, '\0')
-end
-
 -- Every field of the session hash as one JSON object (backups: the hash is restored as it was).
 local function session_json(s)
   return cjson.encode(s)
+end
+
+-- The session as one string: its SESSION_FIELDS values (generated from src/domain/session-record.ts),
+-- packed. One bulk string in the reply instead of two per field (decoding a reply costs the client per
+-- element), and cheaper than cjson on both sides (0720).
+local function session_packed(s)
+  local values = {}
+  for i = 1, #SESSION_FIELDS do values[i] = s[SESSION_FIELDS[i]] end
+  return pack_fields(values, #SESSION_FIELDS)
 end
 
 local function flatten(s)

@@ -1,6 +1,6 @@
 -- Saves (replaces) step n and records the change: the steps list, steps_saved, progress_updated_at,
 -- version + 1, the event and the expiry, in one atomic run on the session's slot.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 step number, 4 data (JSON object)
 -- Returns: {0, version, total_steps, progress_updated_at, steps_saved, saved_at}
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}

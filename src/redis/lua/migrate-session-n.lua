@@ -1,7 +1,7 @@
 -- Rewrites one stored session document in the current schema (`npx sessiond migrate`): a compare-and-set
 -- on the version and schema_version it was read at. Not a change: the version, the events and the
 -- expiry stay as they are (the API already showed the document upgraded, src/domain/migrations.ts).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 expected version, 2 expected schema_version ('' when the field is absent),
 --       3 n, then n field/value pairs to set, then the fields to delete
 -- Returns: {0} migrated | {1} gone or expired | {E_STALE, version} it changed since it was read

@@ -1,7 +1,7 @@
 -- Rewrites the sealed content of one session under the current key (`npx sessiond rotate-keys`,
 -- contract §13): a compare-and-set on the version it was read at, so a change made meanwhile is never
 -- overwritten (the caller reads again). Not a change: the version, the events and the expiry stay.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 expected version, then six groups, each a count n and n pairs: session fields (field, value),
 --       steps (list index from 0, value), narrative (context type, document), choices (index, entry),
 --       messages (index, document), idempotency records (digest, record); then the finalized result

@@ -1,6 +1,6 @@
 -- The expiry sweep's claim on one session found due in its slot's expiry index: exactly one call
 -- answers "expired" for a session (it removes the session in the same run).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 the session id (its hash may be gone already)
 -- Returns: {0}                                    gone already (Redis expired it): dropped from the index
 --          {1, expires_at}                        not due (it slid since it was filed): filed again

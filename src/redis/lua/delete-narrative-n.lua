@@ -1,6 +1,6 @@
 -- Deletes one narrative context, or all of them. Deleting all is one change (one version, one event)
 -- when any live context existed, and no change otherwise.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 context_type ('' = all)
 -- Returns: {0, contexts deleted, version}
 --          or {E_NOT_FOUND} the one context named is absent or expired

@@ -1,5 +1,5 @@
 -- Reads what progress needs; slides the session's expiry.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any)
 -- Returns: {0, version, total_steps, progress_updated_at, steps_saved} or {E_SESSION_NOT_FOUND}
 -- @include "steps"

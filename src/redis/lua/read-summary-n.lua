@@ -1,5 +1,5 @@
 -- Reads everything the summary shows in one atomic read, sliding the session's expiry unless told not to.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 touch ('1' slides the expiry, '0' does not)
 -- Returns: {0, packed session, {stored steps, '' for unsaved}, flat narrative, scenes count, choices count,
 --           messages count, now ms} or {E_SESSION_NOT_FOUND}

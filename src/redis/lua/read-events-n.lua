@@ -1,6 +1,6 @@
 -- The session's logged events after a version (what a reconnecting event stream missed). Does not
 -- slide the expiry: an open stream is not a read of the session.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 after this version ('' = none: only the current version is answered)
 -- Returns: {0, current version, oldest version still logged (0 when none), {event …}} or {E_SESSION_NOT_FOUND}
 -- @include "session"

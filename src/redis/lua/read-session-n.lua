@@ -1,5 +1,5 @@
 -- Reads a session, sliding its expiry unless told not to (a read is not a change: no version bump).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 touch ('1' slides the expiry, '0' does not),
 --       3 the version the caller holds ('' = none: always answer the session)
 -- Returns: {0, packed session}, {2, version} the caller's version is current, or {E_SESSION_NOT_FOUND}

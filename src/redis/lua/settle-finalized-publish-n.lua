@@ -1,7 +1,7 @@
 -- Ends the publish lease of a finalized session: 'published' records that its result is in the
 -- finalized stream (no later finalize call publishes it again); 'released' gives the lease up after a
 -- failed publish so that the next finalize call retries at once. Writes only to an existing session.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 outcome ('published' | 'released')
 -- Returns: {1} recorded, {0} the session is gone or not finalized
 -- @include "session"

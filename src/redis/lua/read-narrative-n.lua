@@ -1,5 +1,5 @@
 -- Reads one live narrative context, or all of them. Slides the session's expiry (not the contexts').
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 context_type ('' = all)
 -- Returns: {0, {context_type, stored context, …}, session expires_at ms, version}
 --          or {E_NOT_FOUND} the one context asked for is absent or expired | {E_SESSION_NOT_FOUND}

@@ -1,5 +1,5 @@
 -- Reads one step; slides the session's expiry (a read is not a change: no version bump).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 step number
 -- Returns: {0, version, total_steps, progress_updated_at, steps_saved, stored step}
 --          or {E_SESSION_NOT_FOUND} | {E_STEP_NOT_FOUND} | {E_STEP_OUT_OF_RANGE, total_steps}

@@ -1,5 +1,5 @@
 -- Creates a session; idempotent by id (an existing session is returned unchanged).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
 --       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event),

@@ -1,7 +1,7 @@
 -- Applies a PATCH computed by the caller from the session at `expected_version` (compare-and-set):
 -- the new field values, one version bump, the events, and the expiry, in one atomic change.
 -- A new ttl_seconds moves the expiry at once (to now + ttl, capped), even when that shortens it.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
 --       4 number of events n, then n pairs (event code, event values: see encode_event), then field/value pairs to set
 -- Returns: {0, packed session}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}

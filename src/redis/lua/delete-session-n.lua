@@ -1,5 +1,5 @@
 -- Deletes a session and everything under it, and announces session.deleted on its channel.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none)
 -- Returns: {0, user_id, idempotency_digest ('' for none: the global record the caller deletes), completed_at ('' if not finalized)}
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, current_version}

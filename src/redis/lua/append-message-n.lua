@@ -2,7 +2,7 @@
 -- concurrent writers) to the messages list, oldest first, trimmed to the newest `keep`. The list
 -- holds seqs message_seq - LLEN + 1 … message_seq, so a seq finds its message by position.
 -- A repeated Idempotency-Key replays the first reply.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 message id,
 --       4 the message's other fields (JSON object: role, content, name?, metadata?), 5 role, 6 messages kept,
 --       7 idempotency scope digest ('' = no key), 8 request fingerprint

@@ -4,7 +4,7 @@
 -- EXPIRY_GRACE_MS later), files it in its slot's expiry index and counts it live. A stored session it
 -- replaces is removed first (uncounted), and the change is announced on the session's channel so that
 -- event streams and read caches of every instance see it.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 version, 2 expires_at (ms), 3 the announcement (encoded events, newline-separated),
 --       4 n, then n session field/value pairs,
 --       then for steps, scenes, choices, messages and events in this order: a count, then that many elements,

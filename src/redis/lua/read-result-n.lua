@@ -1,6 +1,6 @@
 -- Reads the stored Finalized result of a session (GET /v1/sessions/{id}/result). A read: nothing moves
 -- (a finalized session keeps its retention and does not slide).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any)
 -- Returns: {0, stored Finalized, session version}
 --          or {E_SESSION_NOT_FOUND} | {E_NOT_FOUND} the session is not finalized

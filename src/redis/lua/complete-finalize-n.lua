@@ -2,7 +2,7 @@
 -- read (compare-and-set), so the stored result reflects exactly the committed state. Sets state
 -- completed, completed_at, the finalized result, the retention on every key (sliding stops: slide()
 -- skips finalized sessions), the session.finalized event, and gives the caller the publish lease.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 expected version, 3 finalized_at (ms), 4 retention (ms),
 --       5 Finalized JSON, 6 the session.finalized event's values (see encode_event), 7 publish lease (ms)
 -- Returns: {0}                   completed by this call; the caller holds the publish lease

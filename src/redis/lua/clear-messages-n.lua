@@ -1,6 +1,6 @@
 -- Clears a session's chat history. One change when messages existed, none otherwise. message_seq is
 -- kept: seqs never repeat within a session.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none)
 -- Returns: {0, messages deleted, version}
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}

@@ -1,6 +1,6 @@
 -- Reads everything of one session for a backup (contract §9 export), at one instant: the session hash,
 -- every key under it, and the server time, so the exported remaining TTLs are exact.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: none
 -- Returns: {0}  gone, or expired (a backup carries live sessions only)
 --          {1, session JSON, steps, narrative (flat), scenes, choices, messages, events,

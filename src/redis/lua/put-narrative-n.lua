@@ -1,6 +1,6 @@
 -- Stores (replaces) one narrative context. Its expiry is now + ttl, capped at the session's expiry
 -- after this write (which may slide it); a later slide of the session does not extend the context.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 context_type, 4 data (JSON object), 5 ttl_seconds
 -- Returns: {0, stored context, version}
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}

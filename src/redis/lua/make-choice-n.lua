@@ -1,5 +1,5 @@
 -- Records a choice made in the current scene. A repeated Idempotency-Key replays.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 entry id, 4 scene_id, 5 choice_id,
 --       6 the entry's other fields (JSON object: scene_id, choice_id, label, data), 7 entries kept,
 --       8 idempotency scope digest ('' = no key), 9 request fingerprint

@@ -1,6 +1,6 @@
 -- First half of finalize: reads everything the Finalized result is built from, or returns the stored
 -- result of a session finalized before (taking over its publish lease when publishing never finished).
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 publish lease (ms)
 -- Returns: {0, packed session, {stored steps, '' for unsaved}, flat narrative, now ms}   not finalized yet
 --          {1, stored Finalized, lease taken (0|1)}                                   finalized before

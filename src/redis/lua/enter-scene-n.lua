@@ -1,6 +1,6 @@
 -- Enters a scene: appends it to the scene history and makes it the session's current_scene_id in one
 -- atomic change, so the current scene is always in the history. A repeated Idempotency-Key replays.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 entry id, 4 scene_id,
 --       5 the entry's other fields (JSON object: scene_id), 6 entries kept,
 --       7 idempotency scope digest ('' = no key), 8 request fingerprint

@@ -1,6 +1,6 @@
 -- Removes step n and records the change (version + 1, event, expiry). A step that is not saved is
 -- E_STEP_NOT_FOUND and changes nothing.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 step number
 -- Returns: {0, version, total_steps, progress_updated_at, steps_saved}
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}

@@ -1,5 +1,5 @@
 -- Reads one page of saved steps in step order, with what progress needs; slides the expiry.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 only steps after this number (0 = from the start), 3 page size
 -- Returns: {0, version, total_steps, progress_updated_at, steps_saved, {n, stored step, …}, more (0|1)}
 --          or {E_SESSION_NOT_FOUND}

@@ -1,5 +1,5 @@
 -- One page of a session's scene or choice history, oldest first. Slides the session's expiry.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 'scenes' or 'choices', 3 first index wanted ('' = the oldest kept), 4 page size
 -- Returns: {0, {entry …}, more (1 when entries follow the page)} or {E_SESSION_NOT_FOUND}
 -- @include "session"

@@ -1,7 +1,7 @@
 -- One page of a session's messages in seq order. Slides the session's expiry.
 -- The position is a seq, or a message id (the `after` alias): an id that is not stored (trimmed,
 -- cleared, or never issued) counts as older than every kept message.
--- KEYS: the session hash, the slot's expiry index and live counters (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 after this seq ('' = none), 3 after this message id ('' = none),
 --       4 'asc' or 'desc', 5 page size
 -- Returns: {0, {message …}, more (1 when messages follow the page)} or {E_SESSION_NOT_FOUND}
