@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util'
 import { join } from 'node:path'
 import { REPO_ROOT } from './servers.js'
 import { SCENARIOS } from './scenarios.js'
+import { DEFAULT_QUIET_MS } from './measure.js'
 
 export interface Options {
   mode: 'main' | 'memory' | 'scale'
@@ -48,7 +49,7 @@ export const USAGE = `npm run bench -- [options]
   --duration S          seconds per measurement (default 10)
   --connections N       autocannon connections, also the size of the session pool (default 50)
   --warmup S            seconds of unrecorded load per scenario before round 1 (default 3, 0 = none)
-  --settle S            seconds of quiet before each measurement (default 2): the previous load's
+  --settle S            seconds of quiet before each measurement (default ${DEFAULT_QUIET_MS / 1000}): the previous load's
                         after-effects (its server's GC, batches, load worker) are not counted against it
   --only a,b,…          only these scenarios/baselines (ids in bench/README.md)
   --experiments         also the experiments: each setting's alternative next to its control (sessiond-alike)
@@ -139,7 +140,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
     duration,
     connections: Math.floor(positive('connections', values.connections, 50)),
     warmup: positive('warmup', values.warmup, Math.min(3, duration), 0),
-    settle: positive('settle', values.settle, 2, 0),
+    settle: positive('settle', values.settle, DEFAULT_QUIET_MS / 1000, 0),
     only,
     experiments: values.experiments === true,
     seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),

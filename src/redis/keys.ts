@@ -22,10 +22,10 @@ export type SessionKeyType = typeof SESSION_KEY_TYPES[number]
 const SLOT_KEY_TYPES: readonly SessionKeyType[] = ['expiry', 'live', 'changes']
 
 /**
- * The keys a session script is passed (docs/decisions/0719): the session hash, which names the session,
- * and the two slot keys whose names depend on the slot (a CRC16 the scripts do not compute). The
- * session's other keys carry the hash's tag, so they are in its slot, and the scripts name them from
- * the templates sessionKeyTemplates() gives.
+ * The keys a session script is passed where Redis is one server (docs/decisions/0719; a Cluster passes
+ * them all): the session hash, which names the session, and the two slot keys whose names depend on the
+ * slot (a CRC16 the scripts do not compute). The session's other keys carry the hash's tag, and the
+ * scripts name them from sessionKeyPrefixes() and the hash key's suffix.
  */
 export const SCRIPT_KEY_TYPES = ['session', 'expiry', 'live'] as const satisfies readonly SessionKeyType[]
 /** The keys that hold a session's data and are deleted with it. */
@@ -94,14 +94,15 @@ export function createKeys ({ system, env }: KeySettings) {
     /** The keys a session script is passed, in SCRIPT_KEY_TYPES order: the hash, the slot's expiry index and live counters. */
     scriptKeys: (sessionId: string): [session: string, expiry: string, live: string] => {
       const slot = slotOf(sessionId)
-      return [build('session', 'session', sessionId), expiryIndex(slot), liveCounts(slot)]
+      return [sessionKey('session', sessionId), expiryIndex(slot), liveCounts(slot)]
     },
     /**
-     * How a session script names the session's keys it is not passed: for each SESSION_KEY_TYPES entry,
-     * prefix + session id + suffix; null for the passed ones (SCRIPT_KEY_TYPES).
+     * How a session script names the keys it is not passed: for each SESSION_KEY_TYPES entry, the text
+     * before the session id ('' for the passed ones, SCRIPT_KEY_TYPES); every one ends like the hash key
+     * after the id (sessionHashParts).
      */
-    sessionKeyTemplates: (): Array<[prefix: string, suffix: string] | null> =>
-      SESSION_KEY_TYPES.map((type) => ((SCRIPT_KEY_TYPES as readonly string[]).includes(type) ? null : partsOf(type))),
+    sessionKeyPrefixes: (): string[] =>
+      SESSION_KEY_TYPES.map((type) => ((SCRIPT_KEY_TYPES as readonly string[]).includes(type) ? '' : partsOf(type)[0])),
     /** The session hash key is `prefix + id + suffix` (for scripts that read sessions they find in an index). */
     sessionHashParts: (): [prefix: string, suffix: string] => [...hashParts],
     /** SCAN pattern matching every session hash of this system and environment (backups, migrations). */

@@ -35,7 +35,7 @@ function expandIncludes (source: string, constants: LuaConstants, seen: Set<stri
   })
 }
 
-/** `save-step-3.lua` → { name: 'saveStep', numberOfKeys: 3, lua: <source with includes expanded> } */
+/** `rate-limit-1.lua` → { name: 'rateLimit', numberOfKeys: 1, lua: <source with includes expanded> } */
 export function loadScriptDefinitions (constants: LuaConstants, dir: string = luaDir): ScriptDefinition[] {
   return readdirSync(dir)
     .filter((file) => file.endsWith('.lua'))

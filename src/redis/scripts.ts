@@ -48,10 +48,7 @@ export interface ScriptOptions {
  */
 function luaSessionKeys (keys: Keys): LuaConstants {
   const [hashPrefix, hashSuffix] = keys.sessionHashParts()
-  const templates = keys.sessionKeyTemplates()
-  // Every session key ends alike after the id; one suffix keeps the per-run constants to one table of strings.
-  if (templates.some((parts) => parts !== null && parts[1] !== hashSuffix)) throw new Error('session keys must share one suffix after the id')
-  const prefixes = templates.map((parts) => luaString(parts === null ? '' : parts[0]))
+  const prefixes = keys.sessionKeyPrefixes().map(luaString)
   const positions = SCRIPT_KEY_TYPES.map((type, i) => `[${SESSION_KEY_TYPES.indexOf(type) + 1}] = ${i + 1}`)
   return {
     SESSION_ID_FROM: hashPrefix.length + 1,
