@@ -4,7 +4,8 @@
 //   \u0001v1.<kid>.<base64url of nonce | ciphertext | tag>
 // \u0001 can never start JSON text, so a value written before encryption was turned on is told apart
 // and read as it is. No I/O: the randomness is the only thing it takes from outside.
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto'
+import { randomSlice } from './random.js'
 import type { EncryptionKey } from '../config.js'
 
 /** The first character of every sealed value (never the first of JSON text). */
@@ -13,8 +14,6 @@ const FORMAT = 'v1'
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 const TOKEN = /^v1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/
-/** Nonces are cut from a block of CSPRNG output: one randomBytes call per 1024 values (each call costs ~2 µs). */
-const NONCE_BLOCK = NONCE_BYTES * 1024
 
 /** A stored value that does not open: an unknown key id, a tampered value, or one of another session. */
 export class SealedValueError extends Error {
@@ -38,25 +37,12 @@ export class Sealer {
   /** The key that seals; every key of the ring opens. */
   readonly currentKeyId: string
   private readonly currentKey: KeyObject
-  private nonces = Buffer.alloc(0)
-  private nextNonce = 0
 
   constructor (keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('a Sealer needs at least one key')
     this.ring = new Map(keys.map((k) => [k.id, createSecretKey(k.key)]))
     this.currentKeyId = keys[0]!.id
     this.currentKey = this.ring.get(this.currentKeyId)!
-  }
-
-  /** A fresh random nonce (never one handed out before: the block is consumed, not reused). */
-  private nonce (): Buffer {
-    if (this.nextNonce + NONCE_BYTES > this.nonces.length) {
-      this.nonces = randomBytes(NONCE_BLOCK)
-      this.nextNonce = 0
-    }
-    const nonce = this.nonces.subarray(this.nextNonce, this.nextNonce + NONCE_BYTES)
-    this.nextNonce += NONCE_BYTES
-    return nonce
   }
 
   /** The key ids this ring opens. */
@@ -66,7 +52,7 @@ export class Sealer {
 
   /** `plaintext` sealed under the current key, bound to `aad` (a session or user id). */
   seal (plaintext: string, aad: string): string {
-    const nonce = this.nonce()
+    const nonce = randomSlice(NONCE_BYTES)
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce)
     cipher.setAAD(Buffer.from(aad, 'utf8'))
     const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])

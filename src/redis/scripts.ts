@@ -55,7 +55,8 @@ function luaSessionKeys (keys: Keys): LuaConstants {
     SESSION_ID_TO: -(hashSuffix.length + 1),
     SESSION_KEY_PREFIXES: { lua: `{${prefixes.join(', ')}}` },
     SESSION_KEY_SUFFIX: hashSuffix,
-    SCRIPT_KEY_POSITIONS: { lua: `{${positions.join(', ')}}` }
+    SCRIPT_KEY_POSITIONS: { lua: `{${positions.join(', ')}}` },
+    SCRIPT_KEY_COUNT: SCRIPT_KEY_TYPES.length
   }
 }
 
@@ -138,6 +139,11 @@ export interface CreateSessionInput {
   created: ChangeEvent<'session.created'>
   /** Digest of the global Idempotency-Key record the create answers from ('' for none). */
   idempotencyDigest: string
+  /**
+   * The user's index, for the script to file a session it creates in (only where `filesOnCreate`); the
+   * index keeps it `keepMarginMs` past its absolute expiry. Without it, the caller files it.
+   */
+  userIndex?: { key: string, keepMarginMs: number }
 }
 
 export interface SummaryRead {
@@ -205,8 +211,18 @@ export class Scripts {
     this.writeListeners.push(listener)
   }
 
-  private async session (name: ScriptName, id: string, args: readonly ScriptArg[]): Promise<unknown[]> {
-    const keys = this.passEveryKey ? this.keys.sessionKeys(id) : this.keys.scriptKeys(id)
+  /**
+   * Where Redis is one server, a create script files the new session in its user's index itself: POST
+   * session is one round trip (docs/decisions/0721). On a Cluster the index lives in another slot.
+   */
+  get filesOnCreate (): boolean {
+    return !this.passEveryKey
+  }
+
+  /** `more`: keys a script takes after the session's (only where Redis is one server). */
+  private async session (name: ScriptName, id: string, args: readonly ScriptArg[], more?: string): Promise<unknown[]> {
+    const sessionKeys = this.passEveryKey ? this.keys.sessionKeys(id) : this.keys.scriptKeys(id)
+    const keys = more === undefined ? sessionKeys : [...sessionKeys, more]
     if (this.writeListeners.length === 0 || SESSION_READS.has(name)) return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
     try {
       return unwrapScriptReply(await this.run(name, keys, args, this.deadline))
@@ -222,10 +238,13 @@ export class Scripts {
   // ---- sessions ----
 
   async createSession (id: string, input: CreateSessionInput): Promise<{ created: boolean, record: SessionRecord }> {
+    const filing = input.userIndex
+    if (filing !== undefined && !this.filesOnCreate) throw new Error('createSession: a Cluster files the session in its user\'s index apart (another slot)')
     const reply = await this.session('createSession', id, [
       id, input.userId, input.workspaceId, input.kind, input.state, input.safetyLevel, input.therapeuticGoals,
-      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, encodedValues(input.created), input.idempotencyDigest
-    ])
+      input.totalSteps, input.metadata, input.ttlSeconds, input.maxLifetimeSeconds, input.schemaVersion, encodedValues(input.created), input.idempotencyDigest,
+      filing?.keepMarginMs ?? ''
+    ], filing?.key)
     return { created: reply[0] === 0, record: sessionRecord(reply[1]) }
   }
 

@@ -4,8 +4,8 @@
 // and whom a pseudonym stands for (global scope). Reading the trail turns a pseudonym back into
 // `user:<sub>` while the user exists; after erasure it stays `user~<pseudonym>`, which says that one
 // (erased) user did these things and nothing about who.
-import { randomBytes } from 'node:crypto'
 import type { RedisStore } from '../redis/store.js'
+import { randomSlice } from '../domain/random.js'
 
 const USER = 'user:'
 const PSEUDONYMOUS = 'user~'
@@ -59,7 +59,7 @@ export class AuditPseudonyms {
     if (known !== undefined && nowMs - known.atMs < REMEMBER_MS) return known.pseudonym
     const keys = this.store.keys
     const own = keys.userPseudonym(sub)
-    const candidate = randomBytes(12).toString('base64url')
+    const candidate = randomSlice(12).toString('base64url')
     // One transaction on the user's key: the pseudonym it has, or this new one; its TTL renewed.
     const pseudonym = await this.store.call('auditPseudonym', async (c) => {
       const replies = await c.multi().set(own, candidate, 'PX', this.keepMs, 'NX').get(own).pexpire(own, this.keepMs).exec()

@@ -50,9 +50,12 @@ export class SessionRepository {
     const lifetimeSeconds = this.settings.maxLifetimeSeconds
     const now = Date.now()
     const access = options.access ?? ANY_OWNER
-    // Index first: an entry whose session never got written is pruned when listed, never the reverse.
-    await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000, { deadline: access.deadline })
-    const { created, record } = await this.store.scriptsFor(access).createSession(id, {
+    const scripts = this.store.scriptsFor(access)
+    // Where Redis is one server the script files the session in its user's index too (0721). On a
+    // Cluster, index first: an entry whose session never got written is pruned when listed, never the reverse.
+    const files = scripts.filesOnCreate
+    if (!files) await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000, { deadline: access.deadline })
+    const { created, record } = await scripts.createSession(id, {
       userId: input.user_id,
       workspaceId: input.workspace_id ?? '',
       kind,
@@ -65,7 +68,8 @@ export class SessionRepository {
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,
       created: changeEvent('session.created', { kind }),
-      idempotencyDigest: options.claim?.digest ?? ''
+      idempotencyDigest: options.claim?.digest ?? '',
+      userIndex: files ? this.userIndex.filing(input.user_id) : undefined
     })
     if (created) this.stats.record('created')
     return { session: this.decode(record), created }

@@ -17,6 +17,11 @@ export class UserIndex {
     await this.store.scripts.until(options.deadline).indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS, keepScore: options.keepScore ?? false })
   }
 
+  /** What a create script needs to file a new session here itself, in its own round trip (0721). */
+  filing (userId: string): { key: string, keepMarginMs: number } {
+    return { key: this.store.keys.userSessions(userId), keepMarginMs: KEEP_MARGIN_MS }
+  }
+
   async remove (userId: string, sessionIds: readonly string[], deadline?: number): Promise<void> {
     if (sessionIds.length === 0) return
     const key = this.store.keys.userSessions(userId)

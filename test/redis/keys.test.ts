@@ -110,6 +110,16 @@ t.test('user ids never appear in key names: only a fixed-length digest of them',
   t.not(keys.userHash('alice'), createKeys({ system: 'other', env: 'prod' }).userHash('alice'), 'the digest depends on the system')
 })
 
+t.test('a remembered digest is the digest: the same after thousands of other users pushed it out', async (t) => {
+  const fresh = createKeys({ system: 'memo', env: 'test' })
+  const first = fresh.userHash('first-user')
+  const seen = new Set<string>()
+  for (let i = 0; i < 10_000; i++) seen.add(fresh.userHash(`user-${i}`))
+  t.equal(seen.size, 10_000, 'no two users share a digest')
+  t.equal(fresh.userHash('first-user'), first, 'computed again after being forgotten, it is the same')
+  t.equal(createKeys({ system: 'memo', env: 'test' }).userHash('user-9999'), fresh.userHash('user-9999'), 'and the same as another builder computes')
+})
+
 t.test('sessionKeys lists the session keys in SESSION_KEY_TYPES order, the order the Lua scripts read them', async (t) => {
   const list = keys.sessionKeys(sessionId)
   t.equal(list.length, SESSION_KEY_TYPES.length)

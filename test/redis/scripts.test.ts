@@ -235,7 +235,7 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   const redis = new Redis(server.url)
   t.teardown(() => redis.disconnect())
   const lua = loadScriptDefinitions(constants).find((s) => s.name === 'readSession')!.lua
-    .replace(/\nlocal s = load_session[\s\S]*$/, '\nreturn session_packed({ id = ARGV[1], user_id = ARGV[2], metadata = ARGV[3], goals = ARGV[4] })\n')
+    .replace(/\nlocal v = load_fields[\s\S]*$/, '\nreturn session_packed({ id = ARGV[1], user_id = ARGV[2], metadata = ARGV[3], goals = ARGV[4] })\n')
   const packed = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys('s1'), 's1', 'user-1', '{"a":"\\u0000"}', 'calm') as string
   t.equal(packed.split('\u0000').length, SESSION_FIELDS.length)
   t.same(unpackSessionRecord(packed), { id: 's1', user_id: 'user-1', metadata: '{"a":"\\u0000"}', goals: 'calm' })

@@ -132,3 +132,22 @@ t.test('erasure also removes the user\'s finalized results from the downstream s
   const left = await redis.xrange(keys.finalizedStream(), '-', '+')
   t.same(left.map(([, f]) => f[f.indexOf('session_id') + 1]), [theirs.id])
 })
+
+t.test('where Redis is one server, POST session files the session in its user index in the same script (0721)', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const monitor = await redis.monitor()
+  t.teardown(() => monitor.disconnect())
+  const sent: string[][] = []
+  monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source !== 'lua') sent.push(args) })
+  await sleep(20)
+  const s = await createSession(app, { user_id: 'one-trip' })
+  await sleep(20)
+  const indexKey = keys.userSessions('one-trip')
+  const reaching = sent.filter((args) => args.includes(indexKey))
+  t.equal(reaching.length, 1, 'one command sent reaches the user index')
+  t.ok(reaching[0]!.includes(keys.session(s.id)), 'and it is the one that writes the session')
+  t.equal(await redis.zscore(indexKey, s.id), String(Date.parse(s.created_at)), 'filed under the session\'s own created_at')
+  const again = await app.inject({ method: 'POST', url: '/v1/sessions', payload: { user_id: 'one-trip' } })
+  t.equal(again.statusCode, 201)
+  t.same(json(await app.inject({ url: '/v1/users/one-trip/sessions' })).sessions.map((x: any) => x.id), [json(again).id, s.id])
+})

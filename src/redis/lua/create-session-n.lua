@@ -1,12 +1,16 @@
 -- Creates a session; idempotent by id (an existing session is returned unchanged).
--- KEYS: the session's keys (see includes/session.lua)
+-- KEYS: the session's keys (see includes/session.lua); where Redis is one server and ARGV 15 is set, the
+--       user's index follows them (docs/decisions/0721)
 -- ARGV: 1 id, 2 user_id, 3 workspace_id ('' for none), 4 kind, 5 state, 6 safety_level,
 --       7 therapeutic_goals (JSON), 8 total_steps, 9 metadata (JSON), 10 ttl_seconds,
 --       11 max_lifetime_seconds, 12 schema_version, 13 the session.created event's values (see encode_event),
 --       14 digest of the global Idempotency-Key record this create is answered from ('' for none): kept in the
---          session as `idempotency_digest`, so that deleting the session deletes that record too
+--          session as `idempotency_digest`, so that deleting the session deletes that record too,
+--       15 '' when the caller files the session in its user's index (a Cluster: another slot), else how
+--          long (ms) past absolute_expires_at the index keeps it: this script files a session it creates
 -- Returns: {0, packed session} created, {1, packed session} it already existed
 -- @include "session"
+-- @include "user-index"
 
 local now = now_ms()
 local existing = load_session('', true)
@@ -24,6 +28,9 @@ local s = {
   absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000)
 }
 if ARGV[14] ~= '' then s.idempotency_digest = ARGV[14] end
+if ARGV[15] ~= '' then
+  file_in_user_index(PASSED_KEYS[SCRIPT_KEY_COUNT + 1], s.id, s.created_at, tonumber(s.absolute_expires_at) + tonumber(ARGV[15]), false)
+end
 local expires_at = slid_expiry(s, now)
 s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))

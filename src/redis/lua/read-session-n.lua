@@ -5,8 +5,20 @@
 -- Returns: {0, packed session}, {2, version} the caller's version is current, or {E_SESSION_NOT_FOUND}
 -- @include "session"
 
-local s = load_session(ARGV[1])
-if not s then return { E_SESSION_NOT_FOUND } end
-if ARGV[2] == '1' then slide(s, now_ms()) end
-if ARGV[3] == s.version then return { 2, tonumber(s.version) } end
-return { 0, session_packed(s) }
+local v = load_fields(ARGV[1])
+if not v then return { E_SESSION_NOT_FOUND } end
+if ARGV[2] == '1' then
+  local now = now_ms()
+  local by_name = {
+    completed_at = v[R_COMPLETED_AT], ttl_seconds = v[R_TTL_SECONDS],
+    absolute_expires_at = v[R_ABSOLUTE_EXPIRES_AT], expires_at = v[R_EXPIRES_AT]
+  }
+  if slide_target(by_name, now) then
+    -- Once per 1 % of the TTL or so: the whole session, whose keys all move.
+    local s = load_session(ARGV[1])
+    slide(s, now)
+    v[R_EXPIRES_AT] = s.expires_at
+  end
+end
+if ARGV[3] == v[R_VERSION] then return { 2, tonumber(v[R_VERSION]) } end
+return { 0, pack_fields(v, #SESSION_FIELDS) }

@@ -16,6 +16,8 @@
 -- @include "time"
 -- @include "packed"
 
+-- The keys as passed (a script that takes more than the session's reads those after them here).
+local PASSED_KEYS = KEYS
 local KEYS = (function (passed)
   if #passed == #SESSION_KEY_PREFIXES then return passed end
   local id = string.sub(passed[1], SESSION_ID_FROM, SESSION_ID_TO)
@@ -134,14 +136,30 @@ local function slid_expiry(s, now)
   return math.min(now + tonumber(s.ttl_seconds) * 1000, tonumber(s.absolute_expires_at))
 end
 
--- Sliding expiry (docs/decisions/0701): moves only when it would move by at least 1 % of the TTL
--- (at most SLIDE_MAX_LAG_MS), so most reads write nothing. A finalized session keeps its retention.
-local function slide(s, now)
-  if s.completed_at ~= nil and s.completed_at ~= '' then return end
+-- Sliding expiry (docs/decisions/0701): where it moves the expiry now, or nil when it stays: it moves
+-- only by at least 1 % of the TTL (at most SLIDE_MAX_LAG_MS), so most reads write nothing. A finalized
+-- session keeps its retention. `s` is a loaded session, or any table with these fields.
+local function slide_target(s, now)
+  if s.completed_at and s.completed_at ~= '' then return nil end
   local target = slid_expiry(s, now)
-  if target - tonumber(s.expires_at) >= math.min(SLIDE_MAX_LAG_MS, tonumber(s.ttl_seconds) * 10) then
-    set_expiry(s, target, now)
-  end
+  if target - tonumber(s.expires_at) >= math.min(SLIDE_MAX_LAG_MS, tonumber(s.ttl_seconds) * 10) then return target end
+  return nil
+end
+
+local function slide(s, now)
+  local target = slide_target(s, now)
+  if target then set_expiry(s, target, now) end
+end
+
+-- The session's SESSION_FIELDS values by position (false where the hash lacks one); nil when absent,
+-- expired, or when `owner` is set and is not its user. For a read that answers the session as it is:
+-- HMGET of these, without a table by name, costs Redis less than load_session.
+local function load_fields(owner)
+  local v = redis.call('HMGET', KEYS[K_SESSION], unpack(SESSION_FIELDS))
+  if not v[R_EXPIRES_AT] then return nil end
+  if owner ~= '' and v[R_USER_ID] ~= owner then return nil end
+  if tonumber(v[R_EXPIRES_AT]) <= now_ms() then return nil end
+  return v
 end
 
 -- Why a loaded session refuses a write under it (nil when it accepts): finalized, if-match, state.
