@@ -63,8 +63,8 @@ export function createKeys ({ system, env }: KeySettings) {
     `${scope}:${system}:${env}:${type}:{${identifier}}:v${KEY_VERSION}${suffix === undefined ? '' : `:${suffix}`}`
 
   /**
-   * User ids never appear in key names: only this digest of them (no personal data in keys). The latest
-   * USER_HASHES_KEPT are remembered: a digest costs a SHA-256 (~3 % of POST session's CPU).
+   * User ids never appear in key names: only this digest of them (no personal data in keys). The
+   * USER_HASHES_KEPT users used last are remembered (docs/decisions/0721).
    */
   const userHashes = new Map<string, string>()
   const userHash = (userId: string): string => {
@@ -72,8 +72,10 @@ export function createKeys ({ system, env }: KeySettings) {
     if (hash === undefined) {
       hash = sha256Hex(`${system}\u0000${userId}`).slice(0, 32)
       if (userHashes.size >= USER_HASHES_KEPT) userHashes.delete(userHashes.keys().next().value!)
-      userHashes.set(userId, hash)
+    } else {
+      userHashes.delete(userId) // used last: forgotten last
     }
+    userHashes.set(userId, hash)
     return hash
   }
 

@@ -1,6 +1,7 @@
-// The per-user index of sessions (one sorted set per user, score created_at): the one owner of that
-// key. Listing and erasure find a user's sessions here; entries of sessions that are gone are removed
-// by listings and by the expiry sweep.
+// The per-user index of sessions (one sorted set per user, score created_at): the rules of that key
+// (how long an entry keeps a session findable) are stated here; where Redis is one server the create
+// script writes it too, with what filing() gives it (docs/decisions/0721). Listing and erasure find a
+// user's sessions here; entries of sessions that are gone are removed by listings and by the expiry sweep.
 import type { RedisStore } from '../redis/store.js'
 
 /** A session stays findable until this long after the latest moment it can still exist. */
@@ -17,7 +18,10 @@ export class UserIndex {
     await this.store.scripts.until(options.deadline).indexUserSession(userId, { sessionId, createdAtMs, keepUntilMs: aliveUntilMs + KEEP_MARGIN_MS, keepScore: options.keepScore ?? false })
   }
 
-  /** What a create script needs to file a new session here itself, in its own round trip (0721). */
+  /**
+   * What a create script needs to file a new session here itself, in the create's round trip (0721): it
+   * keeps the entry until the session's absolute expiry + keepMarginMs, as add() does.
+   */
   filing (userId: string): { key: string, keepMarginMs: number } {
     return { key: this.store.keys.userSessions(userId), keepMarginMs: KEEP_MARGIN_MS }
   }

@@ -7,7 +7,8 @@
 --       14 digest of the global Idempotency-Key record this create is answered from ('' for none): kept in the
 --          session as `idempotency_digest`, so that deleting the session deletes that record too,
 --       15 '' when the caller files the session in its user's index (a Cluster: another slot), else how
---          long (ms) past absolute_expires_at the index keeps it: this script files a session it creates
+--          long (ms) past absolute_expires_at the index keeps it (UserIndex.filing): this script files a
+--          session it creates
 -- Returns: {0, packed session} created, {1, packed session} it already existed
 -- @include "session"
 -- @include "user-index"
@@ -25,7 +26,8 @@ local s = {
   safety_level = ARGV[6], therapeutic_goals = ARGV[7], current_scene_id = '', total_steps = ARGV[8],
   metadata = ARGV[9], ttl_seconds = ARGV[10], version = '1', schema_version = ARGV[12],
   created_at = int_str(now), updated_at = int_str(now), completed_at = '',
-  absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000)
+  absolute_expires_at = int_str(now + tonumber(ARGV[11]) * 1000),
+  keys = key_flag(K_EVENTS) -- its event log, written below
 }
 if ARGV[14] ~= '' then s.idempotency_digest = ARGV[14] end
 if ARGV[15] ~= '' then
@@ -34,9 +36,9 @@ end
 local expires_at = slid_expiry(s, now)
 s.expires_at = int_str(expires_at)
 redis.call('HSET', KEYS[K_SESSION], unpack(flatten(s)))
-set_expiry(s, expires_at, now)
-count_live(s, 1)
 local event = encode_event(s.version, now, EV_SESSION_CREATED, ARGV[13])
-push_capped(s, K_EVENTS, EVENTS_RETAINED, event)
+redis.call('RPUSH', KEYS[K_EVENTS], event)
+file_expiry(s, expires_at, now)
+count_live(s, 1)
 announce({ event })
 return { 0, session_packed(s) }

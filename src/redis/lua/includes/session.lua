@@ -16,7 +16,9 @@
 -- @include "time"
 -- @include "packed"
 
--- The keys as passed (a script that takes more than the session's reads those after them here).
+-- The keys as passed. A script that takes more keys than the session's reads them here, after
+-- SCRIPT_KEY_COUNT: only where Redis is one server (a Cluster passes exactly the session's keys, and the
+-- count is how the two are told apart).
 local PASSED_KEYS = KEYS
 local KEYS = (function (passed)
   if #passed == #SESSION_KEY_PREFIXES then return passed end
@@ -91,8 +93,12 @@ end
 -- these (a key that was emptied and removed by Redis costs a no-op, never a missing TTL).
 -- After a write to KEYS[k]: flags it, and gives it the session's expiry unless `created` is false (the
 -- write did not create the key, which therefore keeps its TTL).
+local function key_flag(k)
+  return string.char(64 + k)
+end
+
 local function wrote(s, k, created)
-  local flag = string.char(64 + k)
+  local flag = key_flag(k)
   local present = s.keys or ''
   if not string.find(present, flag, 1, true) then
     s.keys = present .. flag
@@ -113,12 +119,10 @@ local function push_capped(s, k, keep, ...)
   wrote(s, k, length == #values)
 end
 
--- Moves the expiry of the session to `at` (its keys to `at` + the grace), and re-files it in the
--- slot's expiry index.
-local function set_expiry(s, at, now)
-  s.expires_at = int_str(at)
+-- Gives the session's keys the expiry `at` (+ the grace) that s.expires_at holds and the hash already
+-- stores, and files it in the slot's expiry index.
+local function file_expiry(s, at, now)
   local gone = at + EXPIRY_GRACE_MS
-  redis.call('HSET', KEYS[K_SESSION], 'expires_at', s.expires_at)
   redis.call('PEXPIREAT', KEYS[K_SESSION], gone)
   local present = s.keys or ''
   for i = 1, #present do redis.call('PEXPIREAT', KEYS[string.byte(present, i) - 64], gone) end
@@ -129,6 +133,14 @@ local function set_expiry(s, at, now)
     redis.call('PEXPIREAT', KEYS[K_EXPIRY], gone)
     redis.call('PEXPIREAT', KEYS[K_LIVE], gone)
   end
+end
+
+-- Moves the expiry of the session to `at` (its keys to `at` + the grace), and re-files it in the
+-- slot's expiry index.
+local function set_expiry(s, at, now)
+  s.expires_at = int_str(at)
+  redis.call('HSET', KEYS[K_SESSION], 'expires_at', s.expires_at)
+  file_expiry(s, at, now)
 end
 
 -- Where sliding puts the expiry now: now + ttl, never past absolute_expires_at.
