@@ -69,8 +69,9 @@ async function seed (plan: SeedPlan): Promise<SeedResult> {
 
 process.on('message', (plan: SeedPlan) => {
   seed(plan).then(
-    (result) => { send({ type: 'result', result }); process.disconnect?.() },
-    (err: Error) => { send({ type: 'error', message: err.message }); process.disconnect?.() }
+    // Disconnect once the message is written: a large result (a million ids) is still on its way otherwise.
+    (result) => { process.send?.({ type: 'result', result } satisfies SeedWorkerMessage, () => process.disconnect?.()) },
+    (err: Error) => { process.send?.({ type: 'error', message: err.message } satisfies SeedWorkerMessage, () => process.disconnect?.()) }
   )
 })
 send({ type: 'ready' })

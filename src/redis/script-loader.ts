@@ -11,7 +11,7 @@ import type { RedisClient } from './client.js'
 /** numberOfKeys undefined: `<name>-n.lua`, whose caller passes the number of keys first. */
 export interface ScriptDefinition { name: string, numberOfKeys: number | undefined, lua: string }
 
-/** Values the generated include declares as `local NAME = value`; `{ lua }` is written as it is (a table). */
+/** Values the scripts share with TypeScript: numbers and strings are written where used, `{ lua }` tables declared as locals. */
 export type LuaConstants = Record<string, string | number | { lua: string }>
 
 /** A Lua string literal of any text (\ddd escapes are decimal in Lua). */
@@ -20,10 +20,37 @@ export const luaString = (text: string): string => `'${text.replace(/[\\'\n\r\0]
 const luaDir = fileURLToPath(new URL('./lua/', import.meta.url))
 const INCLUDE = /^--\s*@include\s+"([a-z0-9-]+)"\s*$/gm
 
+/** A number or string constant as a Lua expression (a negative number in parentheses: `x - (-1)`). */
+const scalarLiteral = (value: string | number): string =>
+  typeof value === 'number' ? (value < 0 ? `(${value})` : String(value)) : luaString(value)
+
+/**
+ * The "constants" include: the table constants, declared as locals. A number or string constant is not
+ * declared but written where it is used (foldConstants).
+ */
 export function renderConstants (constants: LuaConstants): string {
   return Object.entries(constants)
-    .map(([name, value]) => `local ${name} = ${typeof value === 'number' ? String(value) : typeof value === 'string' ? luaString(value) : value.lua}`)
-    .join('\n') + '\n'
+    .filter((entry): entry is [string, { lua: string }] => typeof entry[1] === 'object')
+    .map(([name, value]) => `local ${name} = ${value.lua}\n`)
+    .join('')
+}
+
+/**
+ * A Lua comment, a quoted string, `..` or `...`, or a name (with the `.` or `:` of a field access right
+ * before it, which keeps a field name from matching a constant's).
+ */
+const LUA_TOKEN = /--[^\n]*|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\.\.\.?|[.:]\s*[A-Za-z_]\w*|\b[A-Za-z_]\w*/g
+
+/**
+ * Writes each number and string constant into the code where it is used, outside comments and strings
+ * (and never as a field name: `x.NAME`). Redis runs a script's whole chunk on every call, so every local
+ * the chunk declares and a function captures is an upvalue made and closed per call: 72 constants
+ * cost a session script ~2 µs of Redis CPU per call (docs/decisions/0719).
+ */
+export function foldConstants (lua: string, constants: LuaConstants): string {
+  const scalars = new Map<string, string>()
+  for (const [name, value] of Object.entries(constants)) if (typeof value !== 'object') scalars.set(name, scalarLiteral(value))
+  return lua.replace(LUA_TOKEN, (token) => scalars.get(token) ?? token)
 }
 
 function expandIncludes (source: string, constants: LuaConstants, seen: Set<string>): string {
@@ -44,7 +71,7 @@ export function loadScriptDefinitions (constants: LuaConstants, dir: string = lu
       if (match === null) throw new Error(`Lua script ${file} must be named <name>-<numberOfKeys>.lua (or <name>-n.lua)`)
       const name = match[1]!.replace(/-([a-z0-9])/g, (_m, c: string) => c.toUpperCase())
       const numberOfKeys = match[2] === 'n' ? undefined : Number(match[2])
-      return { name, numberOfKeys, lua: expandIncludes(readFileSync(join(dir, file), 'utf8'), constants, new Set()) }
+      return { name, numberOfKeys, lua: foldConstants(expandIncludes(readFileSync(join(dir, file), 'utf8'), constants, new Set()), constants) }
     })
 }
 

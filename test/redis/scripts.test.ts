@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { loadScriptDefinitions, luaString, renderConstants } from '../../src/redis/script-loader.js'
+import { foldConstants, loadScriptDefinitions, luaString, renderConstants } from '../../src/redis/script-loader.js'
 import { luaConstants, SCRIPT_NAMES } from '../../src/redis/scripts.js'
 import { SCRIPT_ERRORS, StaleWriteError, unwrapScriptReply } from '../../src/redis/script-errors.js'
 import { isRedisUnavailable } from '../../src/redis/unavailable.js'
@@ -60,11 +60,12 @@ t.test('a script file without <name>-<numberOfKeys>.lua is refused with its name
 
 t.test('@include pulls in the include file once, in place of the directive; "constants" is generated', async (t) => {
   const dir = scratchDir(t, { 'uses-page-1.lua': '-- header\n-- @include "page"\n-- @include "page"\n-- @include "constants"\nreturn 1\n' })
-  const [script] = loadScriptDefinitions({ ANSWER: 42, MODE: 'PUBLISH' }, dir)
+  const [script] = loadScriptDefinitions({ ANSWER: 42, MODE: 'PUBLISH', LIST: { lua: '{1, 2}' } }, dir)
   t.ok(script!.lua.startsWith('-- header\n'))
   t.ok(script!.lua.includes(includeSource('page')), 'the include text is in the script')
   t.equal(script!.lua.split('local function take_page').length, 2, 'a second include of the same file adds nothing')
-  t.ok(script!.lua.includes("local ANSWER = 42\nlocal MODE = 'PUBLISH'\n"), 'constants become Lua locals')
+  t.ok(script!.lua.includes('local LIST = {1, 2}\n'), 'a table constant becomes a Lua local')
+  t.notMatch(script!.lua, /local (ANSWER|MODE)\b/, 'a number or string constant is written where it is used, not declared')
   t.notMatch(script!.lua, /^--\s*@include\s/m, 'no directive is left')
   t.ok(script!.lua.trimEnd().endsWith('return 1'))
 })
@@ -74,7 +75,38 @@ t.test('the Lua constants are generated from the TypeScript facts: key order, er
   for (const [name, { code }] of Object.entries(SCRIPT_ERRORS)) t.equal(constants[`E_${name}`], code)
   t.equal(constants.EVENTS_RETAINED, EVENTS_RETAINED)
   t.equal(luaConstants({ publishCommand: 'SPUBLISH' }, keys).PUBLISH_COMMAND, 'SPUBLISH')
-  t.match(renderConstants(constants), /^local K_SESSION = 1$/m)
+  t.match(renderConstants(constants), /^local SESSION_FIELDS = \{'id', /m)
+  t.notMatch(renderConstants(constants), /\bK_SESSION\b/, 'numbers and strings are not declared: foldConstants writes them in place')
+})
+
+t.test('foldConstants writes numbers and strings where they are used, never in comments, strings or field names', async (t) => {
+  const lua = [
+    "-- K_SESSION stays in a comment",
+    "local a = KEYS[K_SESSION] .. MODE .. 'MODE' .. \"K_SESSION\"",
+    'local b = s.K_SESSION or x:MODE() or y . K_SESSION',
+    'if code == E_GONE then return { E_GONE, ... } end',
+    'local c = 1 - E_GONE',
+    'local K_SESSIONS = K_SESSION_X',
+    "local d = 'a \\' K_SESSION'"
+  ].join('\n')
+  t.equal(foldConstants(lua, { K_SESSION: 1, MODE: "PUB'SUB", E_GONE: -1, LIST: { lua: '{}' } }), [
+    "-- K_SESSION stays in a comment",
+    "local a = KEYS[1] .. 'PUB\\039SUB' .. 'MODE' .. \"K_SESSION\"",
+    'local b = s.K_SESSION or x:MODE() or y . K_SESSION',
+    'if code == (-1) then return { (-1), ... } end',
+    'local c = 1 - (-1)',
+    'local K_SESSIONS = K_SESSION_X',
+    "local d = 'a \\' K_SESSION'"
+  ].join('\n'))
+})
+
+t.test('no script keeps a name of a number or string constant outside comments and strings', async (t) => {
+  const scalars = Object.entries(constants).filter(([, value]) => typeof value !== 'object').map(([name]) => name)
+  const pattern = new RegExp(`(?<![.:\\w])(${scalars.join('|')})\\b`)
+  for (const script of definitions) {
+    const code = script.lua.replace(/--[^\n]*/g, '').replace(/'(?:[^'\\\n]|\\.)*'/g, "''")
+    t.notMatch(code, pattern, `${script.name}: every constant written in place`)
+  }
 })
 
 t.test('every script opens with a header that lists KEYS, ARGV and Returns', async (t) => {
