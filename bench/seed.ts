@@ -5,8 +5,9 @@ import { HttpClient } from './lib/http.js'
 import { signUserToken } from './lib/jwt.js'
 import { messageContent, stepData, type SeedGroup, type SeedPlan, type SeedResult, type SeedWorkerMessage } from './lib/seed-plan.js'
 
-function send (message: SeedWorkerMessage): void {
-  process.send?.(message)
+/** `sent`: called once the message is written (a large result is still on its way when send returns). */
+function send (message: SeedWorkerMessage, sent: () => void = () => {}): void {
+  process.send?.(message, sent)
 }
 
 interface Job { group: SeedGroup, userId: string, token: string }
@@ -69,9 +70,8 @@ async function seed (plan: SeedPlan): Promise<SeedResult> {
 
 process.on('message', (plan: SeedPlan) => {
   seed(plan).then(
-    // Disconnect once the message is written: a large result (a million ids) is still on its way otherwise.
-    (result) => { process.send?.({ type: 'result', result } satisfies SeedWorkerMessage, () => process.disconnect?.()) },
-    (err: Error) => { process.send?.({ type: 'error', message: err.message } satisfies SeedWorkerMessage, () => process.disconnect?.()) }
+    (result) => { send({ type: 'result', result }, () => process.disconnect?.()) },
+    (err: Error) => { send({ type: 'error', message: err.message }, () => process.disconnect?.()) }
   )
 })
 send({ type: 'ready' })

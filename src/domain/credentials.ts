@@ -9,6 +9,7 @@ import { publicKeyAlgorithm, type Config } from '../config.js'
 import { UserId } from '../../schemas/common.js'
 import { ANY_OWNER, type Access } from './access.js'
 import type { Principal } from './principal.js'
+import { setNewest } from './bounded-map.js'
 
 export interface Authenticated { principal: Principal, access: Access }
 
@@ -83,8 +84,7 @@ class VerifiedTokens {
   }
 
   set (token: string, authenticated: Authenticated, expiresAtMs: number): void {
-    if (this.entries.size >= this.size) this.entries.delete(this.entries.keys().next().value!)
-    this.entries.set(token, { authenticated, expiresAtMs })
+    setNewest(this.entries, token, { authenticated, expiresAtMs }, this.size)
   }
 }
 

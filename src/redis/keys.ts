@@ -3,6 +3,7 @@
 // The identifier is a hash tag so all keys of one session (or one user, or one day) share a Cluster slot.
 import { createHash } from 'node:crypto'
 import clusterKeySlot from 'cluster-key-slot'
+import { setNewest } from '../domain/bounded-map.js'
 
 export type KeyScope = 'session' | 'user' | 'global'
 
@@ -68,14 +69,8 @@ export function createKeys ({ system, env }: KeySettings) {
    */
   const userHashes = new Map<string, string>()
   const userHash = (userId: string): string => {
-    let hash = userHashes.get(userId)
-    if (hash === undefined) {
-      hash = sha256Hex(`${system}\u0000${userId}`).slice(0, 32)
-      if (userHashes.size >= USER_HASHES_KEPT) userHashes.delete(userHashes.keys().next().value!)
-    } else {
-      userHashes.delete(userId) // used last: forgotten last
-    }
-    userHashes.set(userId, hash)
+    const hash = userHashes.get(userId) ?? sha256Hex(`${system}\u0000${userId}`).slice(0, 32)
+    setNewest(userHashes, userId, hash, USER_HASHES_KEPT)
     return hash
   }
 

@@ -6,6 +6,7 @@
 // (erased) user did these things and nothing about who.
 import type { RedisStore } from '../redis/store.js'
 import { randomSlice } from '../domain/random.js'
+import { setNewest } from '../domain/bounded-map.js'
 
 const USER = 'user:'
 const PSEUDONYMOUS = 'user~'
@@ -68,9 +69,7 @@ export class AuditPseudonyms {
       return value
     })
     await this.store.call('auditPseudonym', async (c) => await c.set(keys.auditPrincipal(pseudonym), sub, 'PX', this.keepMs))
-    if (this.remembered.size >= REMEMBERED_AT_MOST) this.remembered.delete(this.remembered.keys().next().value!)
-    this.remembered.delete(sub)
-    this.remembered.set(sub, { pseudonym, atMs: nowMs })
+    setNewest(this.remembered, sub, { pseudonym, atMs: nowMs }, REMEMBERED_AT_MOST)
     return pseudonym
   }
 }

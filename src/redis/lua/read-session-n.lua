@@ -13,10 +13,11 @@ if ARGV[2] == '1' then
     completed_at = v[R_COMPLETED_AT], ttl_seconds = v[R_TTL_SECONDS],
     absolute_expires_at = v[R_ABSOLUTE_EXPIRES_AT], expires_at = v[R_EXPIRES_AT]
   }
-  if slide_target(by_name, now) then
+  local target = slide_target(by_name, now)
+  if target then
     -- Once per 1 % of the TTL or so: the whole session, whose keys all move.
     local s = load_session(ARGV[1])
-    slide(s, now)
+    set_expiry(s, target, now)
     v[R_EXPIRES_AT] = s.expires_at
   end
 end

@@ -32,15 +32,21 @@ local KEYS = (function (passed)
   end })
 end)(KEYS)
 
--- The session as a table of its hash fields; nil when absent, expired, or when `owner` is set and is not
--- its user. `with_expired` also answers an expired session (the sweep's claim).
+-- Whether a script answers the session whose user_id and expires_at these are (false or nil: the hash
+-- is absent): it exists, it is `owner`'s unless owner is '', and it has not expired unless `with_expired`
+-- (the sweep's claim).
+local function visible(user_id, expires_at, owner, with_expired)
+  if not expires_at then return false end
+  if owner ~= '' and user_id ~= owner then return false end
+  return with_expired or tonumber(expires_at) > now_ms()
+end
+
+-- The session as a table of its hash fields; nil when not visible().
 local function load_session(owner, with_expired)
   local flat = redis.call('HGETALL', KEYS[K_SESSION])
-  if #flat == 0 then return nil end
   local s = {}
   for i = 1, #flat, 2 do s[flat[i]] = flat[i + 1] end
-  if owner ~= '' and s.user_id ~= owner then return nil end
-  if not with_expired and tonumber(s.expires_at) <= now_ms() then return nil end
+  if not visible(s.user_id, s.expires_at, owner, with_expired) then return nil end
   return s
 end
 
@@ -163,14 +169,12 @@ local function slide(s, now)
   if target then set_expiry(s, target, now) end
 end
 
--- The session's SESSION_FIELDS values by position (false where the hash lacks one); nil when absent,
--- expired, or when `owner` is set and is not its user. For a read that answers the session as it is:
--- HMGET of these, without a table by name, costs Redis less than load_session.
+-- The session's SESSION_FIELDS values by position (false where the hash lacks one); nil when not
+-- visible(). For a read that answers the session as it is: HMGET of these, without a table by name,
+-- costs Redis less than load_session.
 local function load_fields(owner)
   local v = redis.call('HMGET', KEYS[K_SESSION], unpack(SESSION_FIELDS))
-  if not v[R_EXPIRES_AT] then return nil end
-  if owner ~= '' and v[R_USER_ID] ~= owner then return nil end
-  if tonumber(v[R_EXPIRES_AT]) <= now_ms() then return nil end
+  if not visible(v[R_USER_ID], v[R_EXPIRES_AT], owner) then return nil end
   return v
 end
 
