@@ -3,10 +3,16 @@ import { buildTestApp, createSession, json, sleep } from '../helper.js'
 
 t.test('a user listing is newest first, filtered, and paginated with an opaque cursor', async (t) => {
   const { app } = await buildTestApp(t)
-  const created: string[] = []
+  const sessions: Array<{ id: string, created_at: string }> = []
   for (let i = 0; i < 7; i++) {
-    created.push((await createSession(app, { user_id: 'lister', kind: i % 2 === 0 ? 'chat' : 'onboarding' })).id)
+    sessions.push(await createSession(app, { user_id: 'lister', kind: i % 2 === 0 ? 'chat' : 'onboarding' }))
   }
+  const created = sessions.map((s) => s.id)
+  // Newest first: created_at descending, and among sessions created in the same millisecond (a create is
+  // one round trip, so consecutive ones can share it) id descending.
+  const newestFirst = [...sessions]
+    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .map((s) => s.id)
   await createSession(app, { user_id: 'someone-else' })
   const seen: string[] = []
   let cursor: string | null = null
@@ -17,7 +23,8 @@ t.test('a user listing is newest first, filtered, and paginated with an opaque c
     seen.push(...page.sessions.map((s: any) => s.id))
     cursor = page.next_cursor
   } while (cursor !== null)
-  t.same(seen, [...created].reverse(), 'every session once, newest first')
+  t.same(seen, newestFirst, 'every session once, newest first')
+  t.same([...seen].sort(), [...created].sort(), 'the sessions created, each once')
 
   const chats = json(await app.inject({ method: 'GET', url: '/v1/users/lister/sessions?kind=chat' }))
   t.equal(chats.sessions.length, 4)
