@@ -40,7 +40,8 @@ async function contents (redis: Redis, keys: string[]): Promise<Record<string, u
     else if (type === 'list') value = await redis.lrange(key, 0, -1)
     else if (type === 'zset') value = await redis.zrange(key, '0', '-1', 'WITHSCORES')
     else value = await redis.get(key)
-    out[key] = { type, value, expiresAt: Math.round((Date.now() + await redis.pttl(key)) / 1000) }
+    // From the absolute expiry, not now + PTTL: that sum moves with the clock between two calls.
+    out[key] = { type, value, expiresAt: Math.round(await redis.pexpiretime(key) / 1000) }
   }
   return out
 }
