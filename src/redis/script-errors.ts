@@ -3,16 +3,20 @@
 // made here. test/redis/scripts.test.ts checks that every E_* the scripts use is in this table and
 // every entry is used.
 import { AppError, sessionNotFound, versionConflict } from '../errors.js'
+import { unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
 
-/** The session changed between a read and the compare-and-set that followed it: read again and retry. */
+/**
+ * The session changed between a read and the compare-and-set that followed it: read again and retry.
+ * `current`: the session as it is now, where the script answered it too (PATCH: no read needed to retry).
+ */
 export class StaleWriteError extends Error {
-  constructor (readonly currentVersion: number) {
+  constructor (readonly currentVersion: number, readonly current?: SessionRecord) {
     super(`session moved to version ${currentVersion} since it was read`)
     this.name = 'StaleWriteError'
   }
 }
 
-interface ScriptError { code: number, error: (detail: unknown) => Error }
+interface ScriptError { code: number, error: (detail: unknown, more: unknown) => Error }
 
 export const SCRIPT_ERRORS = {
   /** Absent, or not the caller's: the same answer (no existence oracle). */
@@ -31,8 +35,8 @@ export const SCRIPT_ERRORS = {
     error: (current) => new AppError('scene_mismatch', 'scene_id is not the current scene', { current_scene_id: current === '' ? null : current })
   },
   IDEMPOTENCY_KEY_REUSED: { code: -8, error: () => new AppError('idempotency_key_reused', 'This Idempotency-Key was used with a different request') },
-  /** Changed since the caller read it (compare-and-set); detail: the current version. */
-  STALE: { code: -9, error: (current) => new StaleWriteError(Number(current)) },
+  /** Changed since the caller read it (compare-and-set); detail: the current version, then the packed session if the script sends it. */
+  STALE: { code: -9, error: (current, packed) => new StaleWriteError(Number(current), packed === undefined ? undefined : unpackSessionRecord(String(packed))) },
   /** Step number beyond the session's total_steps; detail: total_steps. */
   STEP_OUT_OF_RANGE: {
     code: -10,
@@ -54,7 +58,7 @@ export function unwrapScriptReply (reply: unknown): unknown[] {
   if (typeof status === 'number' && status < 0) {
     const known = byCode.get(status)
     if (known === undefined) throw new Error(`Lua script returned unknown status ${status}`)
-    throw known.error(reply[1])
+    throw known.error(reply[1], reply[2])
   }
   return reply
 }

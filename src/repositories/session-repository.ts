@@ -10,10 +10,12 @@ import { defaultTtlSeconds } from '../domain/ttl.js'
 import { jsonText } from '../domain/json-text.js'
 import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
 import { SESSION_SCHEMA_VERSION, migrateSessionRecord } from '../domain/migrations.js'
-import { planPatch } from '../domain/session-patch.js'
+import { planPatch, type PatchPlan } from '../domain/session-patch.js'
 import { buildSummary } from '../domain/summary.js'
 import { changeEvent } from '../domain/events.js'
 import { AppError, versionConflict } from '../errors.js'
+import { StaleWriteError } from '../redis/script-errors.js'
+import { setNewest } from '../domain/bounded-map.js'
 import { retryStale } from './stale.js'
 import { forgetCreateRecord } from './idempotency-store.js'
 import type { UserIndex } from './user-index.js'
@@ -23,6 +25,9 @@ import type { Config } from '../config.js'
 import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer } from '../domain/sealed-content.js'
 
 export interface CreatedSession { session: Session, created: boolean }
+
+/** A session as a script answered it (opened) and as the API gives it. */
+interface Seen { record: SessionRecord, session: Session }
 
 export interface CreateOptions {
   /** The caller (its request deadline bounds the create). */
@@ -34,6 +39,10 @@ export interface CreateOptions {
 /** Fields a migration may rewrite; the scripts own version, timestamps and expiry. */
 const MIGRATABLE_FIELDS = ['therapeutic_goals', 'safety_level', 'workspace_id', 'schema_version']
 
+/** How many sessions, and for how long, this instance remembers as it last saw them: a PATCH plans from that (0722). */
+const SEEN_LIMIT = 1024
+const SEEN_FOR_MS = 60_000
+
 export class SessionRepository {
   constructor (
     private readonly store: RedisStore,
@@ -43,6 +52,25 @@ export class SessionRepository {
     private readonly cache?: SessionCache,
     private readonly sealer: MaybeSealer = null
   ) {}
+
+  /** Each recent session as this instance last read or wrote it, with when: hints, never answers (0722). */
+  private readonly seen = new Map<string, Seen & { at: number }>()
+
+  /** A stored record (as a script answered it), opened and decoded into the API's session, and remembered. */
+  private see (stored: SessionRecord): Seen {
+    const record = openSessionRecord(this.sealer, stored)
+    const seen = { record, session: sessionFromRecord(record), at: Date.now() }
+    setNewest(this.seen, record.id!, seen, SEEN_LIMIT)
+    return seen
+  }
+
+  /** The session as this instance last saw it, if recently and if it is the caller's (else a read must decide). */
+  private lastSeen (id: string, access: Access): Seen | undefined {
+    const seen = this.seen.get(id)
+    if (seen === undefined || Date.now() - seen.at > SEEN_FOR_MS) return undefined
+    const owner = ownerArg(access)
+    return owner === '' || owner === seen.record.user_id ? seen : undefined
+  }
 
   /** Creates a session with the given id (idempotent by id) and files it under its user. */
   async create (input: CreateSessionBody, id: string = newId(), options: CreateOptions = {}): Promise<CreatedSession> {
@@ -75,18 +103,18 @@ export class SessionRepository {
     return { session: this.decode(record), created }
   }
 
-  /** The stored record; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
-  private async readRecord (id: string, access: Access, touch: boolean): Promise<SessionRecord> {
-    return openSessionRecord(this.sealer, await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
+  /** The session; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
+  private async read (id: string, access: Access, touch: boolean): Promise<Seen> {
+    return this.see(await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
   }
 
   /** A stored record (as a script answered it) → the API's session. */
   private decode (record: SessionRecord): Session {
-    return sessionFromRecord(openSessionRecord(this.sealer, record))
+    return this.see(record).session
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
-    const read = async (): Promise<Session> => sessionFromRecord(await this.readRecord(id, access, touch))
+    const read = async (): Promise<Session> => (await this.read(id, access, touch)).session
     return this.cache === undefined ? await read() : await this.cache.read(id, access, touch, read)
   }
 
@@ -101,27 +129,61 @@ export class SessionRepository {
   }
 
   /**
-   * Applies a PATCH: the state machine and merge patch are computed from a read, then written with a
-   * compare-and-set on the version read (src/repositories/stale.ts). A caller that sent if-match gets
-   * 412 at once when the version differs.
+   * Applies a PATCH: the state machine and merge patch are computed from the session as last seen, then
+   * written with a compare-and-set on its version (src/repositories/stale.ts). What this instance last
+   * read or wrote of the session is tried first (0722): one round trip when it is current. Its stale answer
+   * carries the session as it is, so the retry right after needs no read: two round trips at most without
+   * contention, as with a read first. Only a read (or a stale answer) refuses a PATCH, never a hint; a caller that
+   * sent if-match gets 412 at once when the version differs.
    */
   async update (id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Session> {
+    let basis = this.lastSeen(id, access)
+    if (basis !== undefined) {
+      try {
+        const updated = await this.patchFrom(basis, true, id, access, patch, ifMatch)
+        if (updated !== undefined) return updated
+        basis = undefined
+      } catch (err) {
+        if (!(err instanceof StaleWriteError)) throw err
+        basis = this.staleCurrent(err)
+      }
+    }
+    // Under contention a retry reads again after its backoff: what a stale answer carried is older by then.
     return await retryStale(async () => {
-      const record = await this.readRecord(id, access, false)
-      const current = sessionFromRecord(record)
+      const seen = basis ?? await this.read(id, access, false)
+      basis = undefined
+      return (await this.patchFrom(seen, false, id, access, patch, ifMatch))!
+    })
+  }
+
+  /** The session as a stale answer carried it, opened, if it did. */
+  private staleCurrent (err: StaleWriteError): Seen | undefined {
+    return err.current === undefined ? undefined : this.see(err.current)
+  }
+
+  /**
+   * Plans `patch` over the session as `seen` and writes it with a compare-and-set on its version. From a
+   * hint, what would refuse the PATCH or change nothing answers undefined instead: a read must decide.
+   */
+  private async patchFrom ({ record, session: current }: Seen, hint: boolean, id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Session | undefined> {
+    let plan: PatchPlan
+    try {
       if (current.state === 'completed') throw new AppError('session_finalized', 'The session is finalized and accepts no changes')
       if (ifMatch !== '' && ifMatch !== String(current.version)) throw versionConflict(current.version)
-      const plan = planPatch(current, patch)
-      if (plan.events.length === 0) return await this.get(id, access, true) // nothing changes: a read
-      const updated = await this.store.scriptsFor(access).updateSession(id, {
-        owner: ownerArg(access),
-        expectedVersion: current.version,
-        ifMatch,
-        events: plan.events,
-        fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id)
-      })
-      return this.decode(updated)
+      plan = planPatch(current, patch)
+    } catch (err) {
+      if (hint) return undefined
+      throw err
+    }
+    if (plan.events.length === 0) return hint ? undefined : await this.get(id, access, true) // nothing changes: a read
+    const updated = await this.store.scriptsFor(access).updateSession(id, {
+      owner: ownerArg(access),
+      expectedVersion: current.version,
+      ifMatch,
+      events: plan.events,
+      fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id)
     })
+    return this.decode(updated)
   }
 
   /** Everything under the session at one instant; slides the expiry like any read. */
@@ -144,6 +206,7 @@ export class SessionRepository {
    */
   async delete (id: string, access: Access, ifMatch = ''): Promise<{ finalized: boolean }> {
     const { userId, idempotencyDigest, finalized } = await this.store.scriptsFor(access).deleteSession(id, { owner: ownerArg(access), ifMatch })
+    this.seen.delete(id)
     this.stats.record('deleted')
     await Promise.all([
       this.userIndex.remove(userId, [id], access.deadline),

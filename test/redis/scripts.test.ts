@@ -279,3 +279,18 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   t.ok(withNul.startsWith('{'), 'a field holding a NUL makes the session go as JSON')
   t.same(unpackSessionRecord(withNul), { id: 's1', user_id: 'user-1', metadata: '{}', goals: 'a\u0000b' })
 })
+
+t.test('a write loads only the fields it names, and reading one it did not load is an error, never nil', async (t) => {
+  const server = await testRedis()
+  const redis = new Redis(server.url)
+  t.teardown(() => redis.disconnect())
+  const lua = (probe: string): string => loadScriptDefinitions(constants).find((s) => s.name === 'saveStep')!.lua
+    .replace(/\nlocal s, err = guard_write[\s\S]*$/, `\nlocal s = load_for_write(ARGV[1], { 'total_steps' })\nif not s then return 'absent' end\n${probe}\n`)
+  const id = 'partial-load'
+  await redis.hset(keys.session(id), { id, user_id: 'u1', state: 'active', version: '3', expires_at: String(Date.now() + 60_000), total_steps: '5', metadata: '{"big":true}' })
+  t.teardown(async () => { await redis.del(keys.session(id)) })
+  const run = async (probe: string, owner = 'u1'): Promise<unknown> => await redis.eval(lua(probe), SCRIPT_KEY_TYPES.length, ...keys.scriptKeys(id), owner)
+  t.same(await run("return { s.version, s.total_steps, tostring(s.completed_at) }"), ['3', '5', 'nil'], 'loaded fields, a loaded but absent one is nil')
+  await t.rejects(run('return s.metadata'), /session field metadata was not loaded/)
+  t.equal(await run('return 1', 'u2'), 'absent', 'another owner\'s session is not visible')
+})

@@ -1,5 +1,6 @@
-import t from 'tap'
-import { PLAINTEXT_STORAGE, buildTestApp, createSession, json } from '../helper.js'
+import t, { type Test as Tap } from 'tap'
+import type { Redis } from 'ioredis'
+import { PLAINTEXT_STORAGE, authEnv, bearer, buildTestApp, createSession, json, sleep, userToken } from '../helper.js'
 import { storedEvents } from '../session-state.js'
 
 const patch = (id: string, payload: object, headers: Record<string, string> = {}) =>
@@ -128,4 +129,75 @@ t.test('a document stored in an older shape is upgraded on read and rewritten by
   const stored = await redis.hgetall(keys.session(s.id))
   t.equal(stored.schema_version, '2')
   t.equal(stored.therapeutic_goals, '["sleep","focus"]')
+})
+
+/** Script calls sent about the session `id` (not the commands the scripts run), as MONITOR sees them. */
+async function scriptCallsOn (t: Tap, redis: Redis, sessionKey: string): Promise<string[][]> {
+  const monitor = await redis.monitor()
+  t.teardown(() => monitor.disconnect())
+  const sent: string[][] = []
+  monitor.on('monitor', (_time: string, args: string[], source: string) => { if (source !== 'lua' && args.includes(sessionKey)) sent.push(args) })
+  await sleep(20)
+  return sent
+}
+
+t.test('a PATCH plans from what this instance last saw: one round trip when that is current, two when another instance moved the session, nothing lost (0722)', async (t) => {
+  const { app, redis, keys, config } = await buildTestApp(t)
+  const other = await buildTestApp(t, { KEY_ENV: config.keys.env })
+  const s = await createSession(app, { metadata: { a: 1 } })
+  const sent = await scriptCallsOn(t, redis, keys.session(s.id))
+
+  const first = await app.inject(patch(s.id, { metadata: { b: 2 } }))
+  await sleep(20)
+  t.equal(first.statusCode, 200)
+  t.same(json(first).metadata, { a: 1, b: 2 })
+  t.equal(sent.length, 1, 'one script call: what the create answered was current')
+
+  t.equal((await other.app.inject(patch(s.id, { metadata: { c: 3 } }))).statusCode, 200)
+  await sleep(20)
+  sent.length = 0
+  const second = await app.inject(patch(s.id, { metadata: { d: 4 } }))
+  await sleep(20)
+  t.equal(second.statusCode, 200)
+  t.same(json(second).metadata, { a: 1, b: 2, c: 3, d: 4 }, 'merged over the other instance\'s change')
+  t.equal(json(second).version, 4)
+  t.equal(sent.length, 2, 'the stale answer carried the session: the retry needed no read')
+
+  sent.length = 0
+  t.equal((await app.inject(patch(s.id, { metadata: { e: 5 } }))).statusCode, 200)
+  await sleep(20)
+  t.equal(sent.length, 1, 'and the next PATCH is one round trip again')
+})
+
+t.test('what an instance last saw never refuses a PATCH nor makes one a no-op: the session as it is decides (0722)', async (t) => {
+  const { app, config } = await buildTestApp(t)
+  const other = await buildTestApp(t, { KEY_ENV: config.keys.env })
+  const s = await createSession(app)
+  // The other instance pauses it for safety; this one last saw it active.
+  t.equal(json(await other.app.inject(patch(s.id, { safety_level: 'crisis' }))).state, 'paused')
+  const resume = await app.inject(patch(s.id, { state: 'active' }))
+  t.equal(resume.statusCode, 409, 'active → active looked like nothing to change here; the session is held for safety')
+  t.equal(json(resume).code, 'safety_hold')
+  // The other instance sets the metadata this one is about to send: nothing changes, no version.
+  t.equal(json(await other.app.inject(patch(s.id, { metadata: { x: 1 } }))).version, 3)
+  const same = await app.inject(patch(s.id, { metadata: { x: 1 } }))
+  t.equal(same.statusCode, 200)
+  t.equal(json(same).version, 3, 'the metadata already held the value: no new version')
+  // A stale if-match is 412 even though this instance last saw that version.
+  t.equal((await other.app.inject(patch(s.id, { metadata: { y: 2 } }))).statusCode, 200)
+  const stale = await app.inject(patch(s.id, { metadata: { z: 3 } }, { 'if-match': '"3"' }))
+  t.equal(stale.statusCode, 412)
+  t.equal(json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).version, 4, 'refused: nothing written')
+})
+
+t.test('what an instance saw of one user\'s session is never used for another user\'s PATCH (0722)', async (t) => {
+  const { app } = await buildTestApp(t, authEnv)
+  const owner = bearer(await userToken('seen-owner'))
+  const s = await createSession(app, { user_id: 'seen-owner', metadata: { mine: true } }, owner)
+  t.equal((await app.inject(patch(s.id, { metadata: { seen: 1 } }, owner))).statusCode, 200)
+  const intruder = await app.inject(patch(s.id, { metadata: { taken: true } }, bearer(await userToken('seen-intruder'))))
+  t.equal(intruder.statusCode, 404)
+  const read = json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}`, headers: owner }))
+  t.same(read.metadata, { mine: true, seen: 1 })
+  t.equal(read.version, 2)
 })

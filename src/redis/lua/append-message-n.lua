@@ -13,7 +13,7 @@
 -- @include "idempotency"
 
 local now = now_ms()
-local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[7], ARGV[8], now)
+local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[7], ARGV[8], now, { 'message_seq' })
 if not s then return reply end
 local seq = int_str(tonumber(s.message_seq or '0') + 1)
 local doc = '{"id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"created_at":' .. int_str(now) .. ',' .. string.sub(ARGV[4], 2)

@@ -6,7 +6,7 @@
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 -- @include "session"
 
-local s, err = guard_write(ARGV[1], ARGV[2])
+local s, err = guard_write(ARGV[1], ARGV[2], {})
 if not s then return err end
 local now = now_ms()
 local count = redis.call('LLEN', KEYS[K_MESSAGES])

@@ -8,7 +8,7 @@
 -- @include "session"
 -- @include "narrative"
 
-local s, err = guard_write(ARGV[1], ARGV[2])
+local s, err = guard_write(ARGV[1], ARGV[2], {})
 if not s then return err end
 local now = now_ms()
 local live = live_contexts(now, true)

@@ -7,7 +7,7 @@
 --          | {E_STEP_NOT_FOUND} | {E_STEP_OUT_OF_RANGE, total_steps}
 -- @include "steps"
 
-local s, err = guard_write(ARGV[1], ARGV[2])
+local s, err = guard_write(ARGV[1], ARGV[2], STEP_FIELDS)
 if not s then return err end
 local n, range_err = step_number(s, ARGV[3])
 if not n then return range_err end

@@ -12,7 +12,7 @@
 -- @include "history"
 
 local now = now_ms()
-local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[7], ARGV[8], now)
+local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[7], ARGV[8], now, {})
 if not s then return reply end
 local raw, index = append_entry(s, K_SCENES, ARGV[3], now, 'entered_at', ARGV[5], tonumber(ARGV[6]))
 commit(s, now, { { EV_SCENE_ENTERED, '"' .. ARGV[3] .. '",' .. cjson.encode(ARGV[4]) .. ',' .. int_str(index) } }, { 'current_scene_id', ARGV[4] })

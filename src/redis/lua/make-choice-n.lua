@@ -12,7 +12,7 @@
 -- @include "history"
 
 local now = now_ms()
-local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[8], ARGV[9], now)
+local s, reply = guard_idempotent_write(ARGV[1], ARGV[2], ARGV[8], ARGV[9], now, { 'current_scene_id' })
 if not s then return reply end
 local current = s.current_scene_id or ''
 if current == '' or current ~= ARGV[4] then return { E_SCENE_MISMATCH, current } end

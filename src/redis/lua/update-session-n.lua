@@ -5,14 +5,14 @@
 -- ARGV: 1 owner ('' = any), 2 expected version (what the caller read), 3 if-match version ('' = none),
 --       4 number of events n, then n pairs (event code, event values: see encode_event), then field/value pairs to set
 -- Returns: {0, packed session}, or {E_SESSION_NOT_FOUND} | {E_FINALIZED} | {E_VERSION_CONFLICT, current_version}
---          | {E_STALE, current_version} changed since the caller read it (read again, retry)
+--          | {E_STALE, current_version, packed session} changed since the caller planned it: retry from this
 -- @include "session"
 
 local s = load_session(ARGV[1])
 if not s then return { E_SESSION_NOT_FOUND } end
 if s.state == 'completed' then return { E_FINALIZED } end
 if ARGV[3] ~= '' and ARGV[3] ~= s.version then return { E_VERSION_CONFLICT, tonumber(s.version) } end
-if ARGV[2] ~= s.version then return { E_STALE, tonumber(s.version) } end
+if ARGV[2] ~= s.version then return { E_STALE, tonumber(s.version), session_packed(s) } end
 
 local now = now_ms()
 local n = tonumber(ARGV[4])

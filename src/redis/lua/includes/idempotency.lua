@@ -34,9 +34,9 @@ end
 
 -- The checks of a write that may be a replay: the session, then the idempotency record (before the
 -- state and if-match checks, which the first attempt passed), then the write guard.
--- Returns the session, or nil and the reply to give.
-local function guard_idempotent_write(owner, if_match, digest, fingerprint, now)
-  local s = load_session(owner)
+-- Returns the session (the fields load_for_write loads with `extra`), or nil and the reply to give.
+local function guard_idempotent_write(owner, if_match, digest, fingerprint, now, extra)
+  local s = load_for_write(owner, extra)
   if not s then return nil, { E_SESSION_NOT_FOUND } end
   local replay = idempotent_replay(digest, fingerprint, now)
   if replay then return nil, replay end

@@ -7,6 +7,9 @@
 
 local HEX = '0123456789abcdef'
 
+-- The session fields the step helpers read, for guard_write.
+local STEP_FIELDS = { 'total_steps', 'steps_saved', 'progress_updated_at' }
+
 -- The step number of `arg` when it lies in 1..total_steps, else nil and the error reply.
 local function step_number(s, arg)
   local n = tonumber(arg)
