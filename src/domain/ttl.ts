@@ -23,5 +23,14 @@ export const SLIDE_MAX_LAG_MS = 60_000
  */
 export const EXPIRY_GRACE_MS = 300_000
 
+/**
+ * A slot's shared keys (its expiry index and live counters) must outlive its latest session. When a
+ * write finds them too short it gives them this much more than that session needs, so that the writes
+ * of the next hour to the slot need not extend them again (two PEXPIREATs per create saved). They may
+ * therefore outlive the slot's last session by up to this long: both are small, and the index's entries
+ * of sessions that are gone are removed by the sweep.
+ */
+export const SLOT_KEYS_AHEAD_MS = 3_600_000
+
 /** How far behind now + ttl a session's expires_at may be after any request (the slide rule). */
 export const slideLagMs = (ttlSeconds: number): number => Math.min(SLIDE_MAX_LAG_MS, ttlSeconds * 10)

@@ -53,7 +53,7 @@ export class SessionRepository {
     private readonly sealer: MaybeSealer = null
   ) {}
 
-  /** Each recent session as this instance last read or wrote it, with when: hints, never answers (0722). */
+  /** Each recent session as this instance last read or PATCHed it, with when: hints, never answers (0722). */
   private readonly seen = new Map<string, Seen & { at: number }>()
 
   /** A stored record (as a script answered it), opened and decoded into the API's session, and remembered. */
@@ -108,9 +108,9 @@ export class SessionRepository {
     return this.see(await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
   }
 
-  /** A stored record (as a script answered it) → the API's session. */
+  /** A stored record (as a script answered it) → the API's session, not remembered (a create, a summary). */
   private decode (record: SessionRecord): Session {
-    return this.see(record).session
+    return sessionFromRecord(openSessionRecord(this.sealer, record))
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
@@ -125,7 +125,7 @@ export class SessionRepository {
       return String(session.version) === heldVersion ? { unchanged: session.version } : session
     }
     const read = await this.store.scriptsFor(access).readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
-    return 'unchanged' in read ? read : this.decode(read.record)
+    return 'unchanged' in read ? read : this.see(read.record).session
   }
 
   /**
@@ -183,7 +183,7 @@ export class SessionRepository {
       events: plan.events,
       fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id)
     })
-    return this.decode(updated)
+    return this.see(updated).session
   }
 
   /** Everything under the session at one instant; slides the expiry like any read. */

@@ -151,7 +151,16 @@ t.test('a PATCH plans from what this instance last saw: one round trip when that
   await sleep(20)
   t.equal(first.statusCode, 200)
   t.same(json(first).metadata, { a: 1, b: 2 })
-  t.equal(sent.length, 1, 'one script call: what the create answered was current')
+  t.equal(sent.length, 2, 'a create is not remembered: read, then write')
+
+  sent.length = 0
+  t.equal((await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).statusCode, 200)
+  t.equal((await app.inject(patch(s.id, { metadata: { b: 3 } }))).statusCode, 200)
+  await sleep(20)
+  t.equal(sent.length, 2, 'a GET, then a PATCH in one script call: what the GET answered was current')
+  t.equal((await app.inject(patch(s.id, { metadata: { b: 2 } }))).statusCode, 200)
+  await sleep(20)
+  t.equal(sent.length, 3, 'and a PATCH after a PATCH is one script call')
 
   t.equal((await other.app.inject(patch(s.id, { metadata: { c: 3 } }))).statusCode, 200)
   await sleep(20)
@@ -160,7 +169,7 @@ t.test('a PATCH plans from what this instance last saw: one round trip when that
   await sleep(20)
   t.equal(second.statusCode, 200)
   t.same(json(second).metadata, { a: 1, b: 2, c: 3, d: 4 }, 'merged over the other instance\'s change')
-  t.equal(json(second).version, 4)
+  t.equal(json(second).version, 6)
   t.equal(sent.length, 2, 'the stale answer carried the session: the retry needed no read')
 
   sent.length = 0

@@ -50,11 +50,11 @@ local function load_session(owner, with_expired)
   return s
 end
 
--- The slot's live-session counters: by kind (k:<kind>) and by state (s:<state>). They live as long as
--- the slot's latest session (set_expiry extends them); one that a write creates gets that TTL at once.
+-- The slot's live-session counters: by kind (k:<kind>) and by state (s:<state>). They outlive the
+-- slot's latest session (file_expiry extends them); one that a write creates gets such a TTL at once.
 local function keep_live_counters(s)
   if redis.call('PTTL', KEYS[K_LIVE]) < 0 then
-    redis.call('PEXPIREAT', KEYS[K_LIVE], math.max(tonumber(s.expires_at), now_ms()) + EXPIRY_GRACE_MS)
+    redis.call('PEXPIREAT', KEYS[K_LIVE], math.max(tonumber(s.expires_at), now_ms()) + EXPIRY_GRACE_MS + SLOT_KEYS_AHEAD_MS)
   end
 end
 
@@ -133,11 +133,11 @@ local function file_expiry(s, at, now)
   local present = s.keys or ''
   for i = 1, #present do redis.call('PEXPIREAT', KEYS[string.byte(present, i) - 64], gone) end
   redis.call('ZADD', KEYS[K_EXPIRY], at, s.id)
-  -- The slot's index and counters live as long as their latest session.
+  -- The slot's index and counters outlive their latest session: extended, they get SLOT_KEYS_AHEAD_MS more.
   local ttl = redis.call('PTTL', KEYS[K_EXPIRY])
   if ttl < 0 or ttl < gone - now then
-    redis.call('PEXPIREAT', KEYS[K_EXPIRY], gone)
-    redis.call('PEXPIREAT', KEYS[K_LIVE], gone)
+    redis.call('PEXPIREAT', KEYS[K_EXPIRY], gone + SLOT_KEYS_AHEAD_MS)
+    redis.call('PEXPIREAT', KEYS[K_LIVE], gone + SLOT_KEYS_AHEAD_MS)
   end
 end
 
