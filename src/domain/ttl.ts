@@ -32,5 +32,15 @@ export const EXPIRY_GRACE_MS = 300_000
  */
 export const SLOT_KEYS_AHEAD_MS = 3_600_000
 
+/** A session stays findable in its user's index until this long after the latest moment it can still exist. */
+export const USER_INDEX_KEEP_MARGIN_MS = 60_000
+
+/**
+ * A write extends a user's index only when it would otherwise die more than this long before the moment
+ * the write needs: a burst of creates by one user extends it once, not every time. Half the keep margin,
+ * so the index still outlives every session it names.
+ */
+export const USER_INDEX_EXTEND_SLACK_MS = USER_INDEX_KEEP_MARGIN_MS / 2
+
 /** How far behind now + ttl a session's expires_at may be after any request (the slide rule). */
 export const slideLagMs = (ttlSeconds: number): number => Math.min(SLIDE_MAX_LAG_MS, ttlSeconds * 10)

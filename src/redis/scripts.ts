@@ -7,7 +7,7 @@ import { luaString, type LuaConstants } from './script-loader.js'
 import { luaErrorConstants, unwrapScriptReply } from './script-errors.js'
 import type { ChangeEvent } from '../domain/events.js'
 import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEventConstants } from '../domain/events.js'
-import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS, SLOT_KEYS_AHEAD_MS } from '../domain/ttl.js'
+import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS, SLOT_KEYS_AHEAD_MS, USER_INDEX_EXTEND_SLACK_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import { FREE_TEXT_FIELDS, LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
 import type { SessionBackup } from '../domain/backup.js'
@@ -76,6 +76,7 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
     SLIDE_MAX_LAG_MS,
     EXPIRY_GRACE_MS,
     SLOT_KEYS_AHEAD_MS,
+    USER_INDEX_EXTEND_SLACK_MS,
     IDEMPOTENCY_TTL_MS,
     /** A session's idempotency hash is pruned of lapsed records once it holds more than this. */
     IDEMPOTENCY_PRUNE_ABOVE: 64,

@@ -3,9 +3,7 @@
 // script writes it too, with what filing() gives it (docs/decisions/0721). Listing and erasure find a
 // user's sessions here; entries of sessions that are gone are removed by listings and by the expiry sweep.
 import type { RedisStore } from '../redis/store.js'
-
-/** A session stays findable until this long after the latest moment it can still exist. */
-const KEEP_MARGIN_MS = 60_000
+import { USER_INDEX_KEEP_MARGIN_MS as KEEP_MARGIN_MS } from '../domain/ttl.js'
 
 export class UserIndex {
   constructor (private readonly store: RedisStore) {}

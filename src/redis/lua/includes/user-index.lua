@@ -1,6 +1,8 @@
 -- Filing a session in its user's index (a sorted set, score created_at ms). Included with
--- `-- @include "user-index"`. The index lives at least until `keep_until` (ms): the latest moment one of
--- its sessions can still exist. `nx` keeps the score of an entry already there.
+-- `-- @include "user-index"`. The index lives until `keep_until` (ms), the latest moment one of its
+-- sessions can still exist plus a margin, less at most USER_INDEX_EXTEND_SLACK_MS (half that margin):
+-- it is extended only when it would die earlier, so a burst of creates extends it once. `nx` keeps the
+-- score of an entry already there.
 -- @include "time"
 
 local function file_in_user_index(key, id, created_at, keep_until, nx)
@@ -10,5 +12,5 @@ local function file_in_user_index(key, id, created_at, keep_until, nx)
     redis.call('ZADD', key, created_at, id)
   end
   local ttl = redis.call('PTTL', key)
-  if ttl < 0 or ttl < keep_until - now_ms() then redis.call('PEXPIREAT', key, keep_until) end
+  if ttl < 0 or ttl < keep_until - now_ms() - USER_INDEX_EXTEND_SLACK_MS then redis.call('PEXPIREAT', key, keep_until) end
 end
