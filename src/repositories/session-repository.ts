@@ -53,7 +53,7 @@ export class SessionRepository {
     private readonly sealer: MaybeSealer = null
   ) {}
 
-  /** Each recent session as this instance last read or PATCHed it, with when: hints, never answers (0722). */
+  /** Each recent session as this instance last PATCHed it, with when: hints, never answers (0722). */
   private readonly seen = new Map<string, Seen & { at: number }>()
 
   /** A stored record (as a script answered it), opened and decoded into the API's session, and remembered. */
@@ -105,10 +105,11 @@ export class SessionRepository {
 
   /** The session; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
   private async read (id: string, access: Access, touch: boolean): Promise<Seen> {
-    return this.see(await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
+    const record = openSessionRecord(this.sealer, await this.store.scriptsFor(access).readSession(id, { owner: ownerArg(access), touch }))
+    return { record, session: sessionFromRecord(record) }
   }
 
-  /** A stored record (as a script answered it) → the API's session, not remembered (a create, a summary). */
+  /** A stored record (as a script answered it) → the API's session, not remembered. */
   private decode (record: SessionRecord): Session {
     return sessionFromRecord(openSessionRecord(this.sealer, record))
   }
@@ -125,7 +126,7 @@ export class SessionRepository {
       return String(session.version) === heldVersion ? { unchanged: session.version } : session
     }
     const read = await this.store.scriptsFor(access).readSessionUnless(id, { owner: ownerArg(access), touch, heldVersion })
-    return 'unchanged' in read ? read : this.see(read.record).session
+    return 'unchanged' in read ? read : this.decode(read.record)
   }
 
   /**

@@ -151,16 +151,16 @@ t.test('a PATCH plans from what this instance last saw: one round trip when that
   await sleep(20)
   t.equal(first.statusCode, 200)
   t.same(json(first).metadata, { a: 1, b: 2 })
-  t.equal(sent.length, 2, 'a create is not remembered: read, then write')
+  t.equal(sent.length, 2, 'nothing remembered yet: read, then write')
 
   sent.length = 0
   t.equal((await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).statusCode, 200)
   t.equal((await app.inject(patch(s.id, { metadata: { b: 3 } }))).statusCode, 200)
   await sleep(20)
-  t.equal(sent.length, 2, 'a GET, then a PATCH in one script call: what the GET answered was current')
+  t.equal(sent.length, 2, 'a GET, then a PATCH in one script call: the last PATCH\'s answer was current')
   t.equal((await app.inject(patch(s.id, { metadata: { b: 2 } }))).statusCode, 200)
   await sleep(20)
-  t.equal(sent.length, 3, 'and a PATCH after a PATCH is one script call')
+  t.equal(sent.length, 3, 'and so is the next PATCH\'s')
 
   t.equal((await other.app.inject(patch(s.id, { metadata: { c: 3 } }))).statusCode, 200)
   await sleep(20)
@@ -182,21 +182,24 @@ t.test('what an instance last saw never refuses a PATCH nor makes one a no-op: t
   const { app, config } = await buildTestApp(t)
   const other = await buildTestApp(t, { KEY_ENV: config.keys.env })
   const s = await createSession(app)
-  // The other instance pauses it for safety; this one last saw it active.
+  t.equal(json(await app.inject(patch(s.id, { metadata: { seen: 1 } }))).version, 2, 'this instance last saw version 2, active')
+  // The other instance pauses it for safety.
   t.equal(json(await other.app.inject(patch(s.id, { safety_level: 'crisis' }))).state, 'paused')
   const resume = await app.inject(patch(s.id, { state: 'active' }))
   t.equal(resume.statusCode, 409, 'active → active looked like nothing to change here; the session is held for safety')
   t.equal(json(resume).code, 'safety_hold')
   // The other instance sets the metadata this one is about to send: nothing changes, no version.
-  t.equal(json(await other.app.inject(patch(s.id, { metadata: { x: 1 } }))).version, 3)
+  t.equal(json(await other.app.inject(patch(s.id, { metadata: { x: 1 } }))).version, 4)
   const same = await app.inject(patch(s.id, { metadata: { x: 1 } }))
   t.equal(same.statusCode, 200)
-  t.equal(json(same).version, 3, 'the metadata already held the value: no new version')
-  // A stale if-match is 412 even though this instance last saw that version.
+  t.equal(json(same).version, 4, 'the metadata already held the value: no new version')
+  t.same(json(same).metadata, { seen: 1, x: 1 })
+  // A stale if-match is 412 even where this instance last saw that version.
+  t.equal(json(await app.inject(patch(s.id, { metadata: { w: 0 } }))).version, 5, 'seen: version 5')
   t.equal((await other.app.inject(patch(s.id, { metadata: { y: 2 } }))).statusCode, 200)
-  const stale = await app.inject(patch(s.id, { metadata: { z: 3 } }, { 'if-match': '"3"' }))
+  const stale = await app.inject(patch(s.id, { metadata: { z: 3 } }, { 'if-match': '"5"' }))
   t.equal(stale.statusCode, 412)
-  t.equal(json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).version, 4, 'refused: nothing written')
+  t.equal(json(await app.inject({ method: 'GET', url: `/v1/sessions/${s.id}` })).version, 6, 'refused: nothing written')
 })
 
 t.test('what an instance saw of one user\'s session is never used for another user\'s PATCH (0722)', async (t) => {
