@@ -64,7 +64,7 @@ export class SessionRepository {
     return seen
   }
 
-  /** The session as this instance last saw it, if recently and if it is the caller's (else a read must decide). */
+  /** The session as this instance's last PATCH of it left it, if recent and the caller's (else a read must decide). */
   private lastSeen (id: string, access: Access): Seen | undefined {
     const seen = this.seen.get(id)
     if (seen === undefined || Date.now() - seen.at > SEEN_FOR_MS) return undefined
@@ -130,12 +130,12 @@ export class SessionRepository {
   }
 
   /**
-   * Applies a PATCH: the state machine and merge patch are computed from the session as last seen, then
-   * written with a compare-and-set on its version (src/repositories/stale.ts). What this instance last
-   * read or wrote of the session is tried first (0722): one round trip when it is current. Its stale answer
-   * carries the session as it is, so the retry right after needs no read: two round trips at most without
-   * contention, as with a read first. Only a read (or a stale answer) refuses a PATCH, never a hint; a caller that
-   * sent if-match gets 412 at once when the version differs.
+   * Applies a PATCH: the state machine and merge patch are computed from the session, then written with
+   * a compare-and-set on its version (src/repositories/stale.ts). What this instance's last PATCH of the
+   * session answered is tried first (0722): one round trip when it is current. Its stale answer carries
+   * the session as it is, so the retry right after needs no read: two round trips at most without
+   * contention, as with a read first. Only a read (or a stale answer) refuses a PATCH, never a hint; a
+   * caller that sent if-match gets 412 at once when the version differs.
    */
   async update (id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Session> {
     let basis = this.lastSeen(id, access)
