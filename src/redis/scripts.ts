@@ -33,6 +33,16 @@ export const SCRIPT_NAMES = [
 ] as const
 export type ScriptName = typeof SCRIPT_NAMES[number]
 
+/**
+ * The scripts that answer a page or a whole document: Redis works on each call for tens to hundreds of
+ * µs (a page of 20 sessions ~200 µs), so each is sent the moment it is issued rather than with the rest
+ * of its event-loop turn's commands (docs/decisions/0723).
+ */
+export const LONG_SCRIPTS: ReadonlySet<ScriptName> = new Set<ScriptName>([
+  'listUserSessions', 'readSummary', 'readSteps', 'readNarrative', 'readHistory', 'readMessages',
+  'readEvents', 'prepareFinalize', 'exportSession', 'readProgressSnapshots'
+])
+
 /** Runs a defined script; RedisStore times it, bounds it by `deadline` and classifies transport failures. */
 export type ScriptRunner = (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number) => Promise<unknown>
 

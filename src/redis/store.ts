@@ -5,8 +5,9 @@ import { Cluster } from 'ioredis'
 import type { RedisClient } from './client.js'
 import type { Keys } from './keys.js'
 import { defineScripts } from './script-loader.js'
-import { Scripts, luaConstants, type ScriptArg, type ScriptName, type ScriptOptions } from './scripts.js'
+import { LONG_SCRIPTS, Scripts, luaConstants, type ScriptArg, type ScriptName, type ScriptOptions } from './scripts.js'
 import { isRedisUnavailable } from './unavailable.js'
+import { flushWrites } from './coalesced-writes.js'
 import { AppError, RedisUnavailableError } from '../errors.js'
 import { RequestDeadlineExceeded } from '../deadline.js'
 
@@ -94,6 +95,11 @@ export class RedisStore {
     const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
     // A `-n` script takes the number of keys as its first argument.
     const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
-    return this.run(name, (client) => command.call(client, ...all), deadline, false)
+    if (!LONG_SCRIPTS.has(name)) return this.run(name, (client) => command.call(client, ...all), deadline, false)
+    return this.run(name, (client) => {
+      const reply = command.call(client, ...all)
+      flushWrites(client)
+      return reply
+    }, deadline, false)
   }
 }

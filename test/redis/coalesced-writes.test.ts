@@ -4,6 +4,9 @@ import t from 'tap'
 import type { Socket } from 'node:net'
 import { Redis } from 'ioredis'
 import { createRedisClient } from '../../src/redis/client.js'
+import { createKeys } from '../../src/redis/keys.js'
+import { RedisStore } from '../../src/redis/store.js'
+import { LONG_SCRIPTS } from '../../src/redis/scripts.js'
 import { loadConfig } from '../../src/config.js'
 import { testRedis } from '../helper.js'
 
@@ -38,6 +41,28 @@ t.test('a command of a later turn is sent in its own turn, not held back', async
   const writes = countWrites(client)
   for (let i = 0; i < 5; i++) t.equal(await client.echo(`turn${i}`), `turn${i}`)
   t.equal(writes(), 5, 'one write per turn')
+})
+
+t.test('a long script leaves at once with what its turn wrote before it; a short one waits for the turn to end (0723)', async (t) => {
+  const { url } = await testRedis()
+  const client = createRedisClient(loadConfig({ REDIS_URL: url }).redis) as Redis
+  t.teardown(() => client.disconnect())
+  await client.connect()
+  const store = new RedisStore(client, createKeys({ system: 'sessiond', env: 'test' }))
+  const list = async (): Promise<unknown> => await store.scripts.listUserSessions('nobody', { owner: '', after: null, limit: 20, state: '', kind: '', budget: 1000 })
+  const read = async (): Promise<unknown> => await store.scripts.readSession('nobody-session', { owner: '', touch: false }).catch((err: Error) => err)
+  t.ok(LONG_SCRIPTS.has('listUserSessions'))
+  t.notOk(LONG_SCRIPTS.has('readSession'))
+  // Both scripts loaded first, so that no NOSCRIPT fallback writes again.
+  await list()
+  await read()
+  for (const [name, script, expected] of [['listUserSessions', list, 2], ['readSession', read, 1]] as const) {
+    const writes = countWrites(client)
+    const before = writes()
+    const replies = await Promise.all([client.echo('a'), client.echo('b'), script(), client.echo('c'), client.echo('d')])
+    t.same([replies[0], replies[1], replies[3], replies[4]], ['a', 'b', 'c', 'd'], `${name}: every command answered`)
+    t.equal(writes() - before, expected, `${name}: ${expected} write(s) for the turn`)
+  }
 })
 
 t.test('without coalescing (a plain ioredis client, or REDIS_WRITES=plain) the same 100 commands take many writes', async (t) => {
