@@ -20,8 +20,8 @@ export interface RedisConfig {
   commandTimeoutMs: number
   connectTimeoutMs: number
   /**
-   * How commands leave for Redis (docs/decisions/0715, 0723): `coalesce` (default) the commands of an
-   * event-loop turn share socket writes, at most 8 to a write, and long scripts leave at once; `auto-pipeline` ioredis' auto-pipelining (each batch waits for the previous one's replies, 0403);
+   * How commands leave for Redis (docs/decisions/0715, 0723): `coalesce` (default) one socket write per
+   * event-loop turn, long scripts at once; `auto-pipeline` ioredis' auto-pipelining (each batch waits for the previous one's replies, 0403);
    * `plain` one write per command. Kept to measure the three side by side (bench/README.md).
    */
   writes: RedisWrites

@@ -3,23 +3,17 @@
 // that turn's check phase (setImmediate), so commands of many concurrent requests share a syscall —
 // on loopback a write costs the sender the receiver's TCP work too. Unlike ioredis' auto-pipelining,
 // nothing waits for an earlier batch's replies, so every command's timeout still starts when it is
-// issued (docs/decisions/0403). A write carries at most MAX_COMMANDS_PER_WRITE commands, and a
-// command that keeps Redis busy long is sent at once (flushWrites): docs/decisions/0723.
+// issued (docs/decisions/0403). A command that keeps Redis busy long is sent at once instead
+// (flushWrites, docs/decisions/0723).
 import { Cluster, type Redis } from 'ioredis'
 import type { Socket } from 'node:net'
 import type { RedisClient } from './client.js'
 
 const coalesced = new WeakMap<Socket, () => void>()
-/**
- * Redis runs every command it reads at once before it answers any: a bigger batch keeps this process
- * waiting longer for its first reply while Redis works (0723). 8 measured best among 8, 16 and no bound.
- */
-export const MAX_COMMANDS_PER_WRITE = 8
 
 function coalesce (socket: Socket): void {
   if (coalesced.has(socket)) return
   let corked = false
-  let count = 0
   const uncork = (): void => {
     if (!corked) return
     corked = false
@@ -30,13 +24,10 @@ function coalesce (socket: Socket): void {
   socket.write = function coalescedWrite (this: Socket, ...args: Parameters<Socket['write']>): boolean {
     if (!corked) {
       corked = true
-      count = 0
       socket.cork()
       setImmediate(uncork)
     }
-    const ok = write.apply(this, args)
-    if (++count >= MAX_COMMANDS_PER_WRITE) uncork()
-    return ok
+    return write.apply(this, args)
   } as Socket['write']
 }
 
