@@ -6,7 +6,7 @@ import t from 'tap'
 import { PassThrough } from 'node:stream'
 import { TEST_ENCRYPTION_KEYS, buildTestApp, createSession, json } from './helper.js'
 import { SECRET, everythingStored, fillSession } from './encryption-fixture.js'
-import { Sealer, SealedValueError } from '../src/domain/sealer.js'
+import { OPENED_LIMIT, Sealer, SealedValueError } from '../src/domain/sealer.js'
 import { loadConfig, ConfigError } from '../src/config.js'
 
 const key = (byte: number): string => Buffer.alloc(32, byte).toString('base64')
@@ -96,6 +96,31 @@ t.test('the sealer: fresh nonce per value, bound to its id, opened by any key of
   t.throws(() => ring.open(a, 'session-b'), SealedValueError)
   t.throws(() => old.open(a, 'session-a'), /key id "k1" does not open: the key id is not in ENCRYPTION_KEYS/)
   t.ok(ring.isStale(old.seal('x', 's')) && !ring.isStale(a))
+})
+
+t.test('an opened value is remembered by its sealed text, and only for the id it was opened under (0724)', async (t) => {
+  const ring = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
+  const a = ring.seal('{"a":1}', 'session-a')
+  t.equal(ring.open(a, 'session-a'), '{"a":1}')
+  t.equal(ring.rememberedCount, 1)
+  t.equal(ring.open(a, 'session-a'), '{"a":1}', 'opened again from memory')
+  t.equal(ring.rememberedCount, 1)
+  t.throws(() => ring.open(a, 'session-b'), SealedValueError, 'copied into another session: opened in full, and refused')
+  const body = a.slice(a.lastIndexOf('.') + 1)
+  const flipped = a.slice(0, a.length - body.length) + (body[0] === 'A' ? 'B' : 'A') + body.slice(1)
+  t.throws(() => ring.open(flipped, 'session-a'), SealedValueError, 'a flipped byte is another text: refused')
+  t.equal(ring.open(a, 'session-a'), '{"a":1}', 'a refusal leaves the remembered value as it was')
+  const other = new Sealer([{ id: 'k2', key: Buffer.alloc(32, 2) }])
+  t.throws(() => other.open(a, 'session-a'), /not in ENCRYPTION_KEYS/, 'another ring remembers nothing of this one')
+  for (let i = 0; i < OPENED_LIMIT + 10; i++) ring.open(ring.seal(`{"n":${i}}`, 's'), 's')
+  t.equal(ring.rememberedCount, OPENED_LIMIT, 'bounded')
+  t.equal(ring.open(a, 'session-a'), '{"a":1}', 'a forgotten value opens in full again')
+  const fresh = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
+  const long = JSON.stringify({ text: 'x'.repeat(5000) })
+  t.equal(fresh.open(ring.seal(long, 's'), 's'), long)
+  t.equal(fresh.rememberedCount, 0, 'a long value is not remembered')
+  fresh.open(a, 'session-a')
+  t.equal(fresh.rememberedCount, 1)
 })
 
 t.test('ENCRYPTION_KEYS is checked at start, naming the variable and never the key', async (t) => {

@@ -6,6 +6,7 @@
 // and read as it is. No I/O: the randomness is the only thing it takes from outside.
 import { createCipheriv, createDecipheriv, createSecretKey, type KeyObject } from 'node:crypto'
 import { randomSlice } from './random.js'
+import { setNewest } from './bounded-map.js'
 import type { EncryptionKey } from '../config.js'
 
 /** The first character of every sealed value (never the first of JSON text). */
@@ -14,6 +15,12 @@ const FORMAT = 'v1'
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
 const TOKEN = /^v1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/
+/**
+ * Opened values remembered, by their sealed text (docs/decisions/0724): at most this many, each at most
+ * OPENED_MAX_CHARS long.
+ */
+export const OPENED_LIMIT = 2048
+const OPENED_MAX_CHARS = 4096
 
 /** A stored value that does not open: an unknown key id, a tampered value, or one of another session. */
 export class SealedValueError extends Error {
@@ -37,6 +44,7 @@ export class Sealer {
   /** The key that seals; every key of the ring opens. */
   readonly currentKeyId: string
   private readonly currentKey: KeyObject
+  private readonly opened = new Map<string, { aad: string, plaintext: string }>()
 
   constructor (keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('a Sealer needs at least one key')
@@ -59,9 +67,27 @@ export class Sealer {
     return `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
   }
 
-  /** The plaintext of a sealed value; a value that is not sealed is returned as it is. Throws SealedValueError. */
+  /**
+   * The plaintext of a sealed value; a value that is not sealed is returned as it is. Throws SealedValueError.
+   * A value this sealer opened before under the same `aad` is answered from memory: a sealed text is
+   * unique (a fresh nonce per seal) and authenticated, so the same text under the same aad opens to the
+   * same plaintext, and any other text or aad is opened, and checked, in full.
+   */
   open (stored: string, aad: string): string {
     if (!isSealed(stored)) return stored
+    const known = this.opened.get(stored)
+    if (known !== undefined && known.aad === aad) return known.plaintext
+    const plaintext = this.decrypt(stored, aad)
+    if (stored.length <= OPENED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
+    return plaintext
+  }
+
+  /** How many opened values are remembered (at most OPENED_LIMIT). */
+  get rememberedCount (): number {
+    return this.opened.size
+  }
+
+  private decrypt (stored: string, aad: string): string {
     const token = TOKEN.exec(stored.slice(1))
     if (token === null) throw new SealedValueError(keyIdOf(stored) ?? '', 'malformed')
     const keyId = token[1]!
