@@ -21,8 +21,8 @@ export interface RedisConfig {
   connectTimeoutMs: number
   /**
    * How commands leave for Redis (docs/decisions/0715, 0723): `coalesce` (default) one socket write per
-   * event-loop turn, long scripts at once; `auto-pipeline` ioredis' auto-pipelining (each batch waits for the previous one's replies, 0403);
-   * `plain` one write per command. Kept to measure the three side by side (bench/README.md).
+   * event-loop turn, long scripts at once; `auto-pipeline` ioredis' auto-pipelining (each batch waits for
+   * the previous one's replies, 0403); `plain` one write per command. Kept to measure the three side by side (bench/README.md).
    */
   writes: RedisWrites
   /** Data folder of the embedded redis-server child (mode 'embedded' only). */

@@ -95,10 +95,9 @@ export class RedisStore {
     const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
     // A `-n` script takes the number of keys as its first argument.
     const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
-    if (!LONG_SCRIPTS.has(name)) return this.run(name, (client) => command.call(client, ...all), deadline, false)
     return this.run(name, (client) => {
       const reply = command.call(client, ...all)
-      flushWrites(client)
+      if (LONG_SCRIPTS.has(name)) flushWrites(client)
       return reply
     }, deadline, false)
   }
