@@ -56,6 +56,8 @@ export interface Config {
   shutdownGraceMs: number
   /** V8's old-generation growth after a full GC, in percent of the live heap; 0: V8's own heuristics (src/heap.ts). */
   heapGrowingPercent: number
+  /** V8's allocation-site pretenuring; off by default: one burst made it allocate short-lived request objects in the old generation for good (src/heap.ts). */
+  heapPretenuring: boolean
   /** SIGTERM: readiness turns 503 and the listener keeps serving this long before the server closes. */
   shutdownDrainMs: number
   redis: RedisConfig
@@ -315,6 +317,7 @@ export function loadConfig (env: Env): Config {
     importMaxBytes: int(env, 'IMPORT_MAX_BYTES', 1_073_741_824, 1024, 2 ** 40),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     heapGrowingPercent: int(env, 'HEAP_GROWING_PERCENT', DEFAULT_HEAP_GROWING_PERCENT, 0, 1000),
+    heapPretenuring: bool(env, 'HEAP_PRETENURING', false),
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 5_000, 0, 600_000),
     redis: redisConfig(env, nodeEnv),
     keys: { system: keyPart(env, 'KEY_SYSTEM', 'sessiond'), env: keyPart(env, 'KEY_ENV', 'dev') },

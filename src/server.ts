@@ -7,7 +7,7 @@ import closeWithGrace from 'close-with-grace'
 import { loadConfig, ConfigError, type Config } from './config.js'
 import { buildApp } from './app.js'
 import { startEmbeddedRedis, RedisServerMissingError, type EmbeddedRedis } from './redis/embedded-server.js'
-import { boundHeapGrowth } from './heap.js'
+import { allowPretenuring, boundHeapGrowth } from './heap.js'
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const
 const SIGNAL_ECHO_MS = 1000
@@ -26,6 +26,7 @@ async function main (): Promise<void> {
     throw err
   }
   boundHeapGrowth(config.heapGrowingPercent)
+  allowPretenuring(config.heapPretenuring)
 
   let embedded: EmbeddedRedis | undefined
   if (config.redis.mode === 'embedded') {
