@@ -303,7 +303,7 @@ export const DEFAULT_RATE_LIMIT_MAX = 600
 export const OPEN_MODE_RATE_LIMIT_MAX = 6000
 
 /** HEAP_GROWING_PERCENT when unset (docs/decisions/0718). */
-export const DEFAULT_HEAP_GROWING_PERCENT = 75
+export const DEFAULT_HEAP_GROWING_PERCENT = 50
 
 export function loadConfig (env: Env): Config {
   const nodeEnv = raw(env, 'NODE_ENV') ?? 'development'

@@ -33,7 +33,7 @@ t.test('with an empty environment every value has its contract default (§11)', 
     logLevel: 'info',
     bodyLimitBytes: 1_048_576,
     shutdownGraceMs: 10_000,
-    heapGrowingPercent: 75,
+    heapGrowingPercent: 50,
     heapPretenuring: false,
     keys: { system: 'sessiond', env: 'dev' },
     redis: {
