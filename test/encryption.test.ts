@@ -6,7 +6,7 @@ import t from 'tap'
 import { PassThrough } from 'node:stream'
 import { TEST_ENCRYPTION_KEYS, buildTestApp, createSession, json } from './helper.js'
 import { SECRET, everythingStored, fillSession } from './encryption-fixture.js'
-import { OPENED_LIMIT, Sealer, SealedValueError } from '../src/domain/sealer.js'
+import { OPENED_LIMIT, SEALED_LIMIT, Sealer, SealedValueError } from '../src/domain/sealer.js'
 import { loadConfig, ConfigError } from '../src/config.js'
 
 const key = (byte: number): string => Buffer.alloc(32, byte).toString('base64')
@@ -100,7 +100,9 @@ t.test('the sealer: fresh nonce per value, bound to its id, opened by any key of
 
 t.test('an opened value is remembered by its sealed text, and only for the id it was opened under (0724)', async (t) => {
   const ring = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
-  const a = ring.seal('{"a":1}', 'session-a')
+  // Sealed by another process with the same key ring: this one has to open it.
+  const writer = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
+  const a = writer.seal('{"a":1}', 'session-a')
   t.equal(ring.open(a, 'session-a'), '{"a":1}')
   t.equal(ring.rememberedCount, 1)
   t.equal(ring.open(a, 'session-a'), '{"a":1}', 'opened again from memory')
@@ -112,15 +114,33 @@ t.test('an opened value is remembered by its sealed text, and only for the id it
   t.equal(ring.open(a, 'session-a'), '{"a":1}', 'a refusal leaves the remembered value as it was')
   const other = new Sealer([{ id: 'k2', key: Buffer.alloc(32, 2) }])
   t.throws(() => other.open(a, 'session-a'), /not in ENCRYPTION_KEYS/, 'another ring remembers nothing of this one')
-  for (let i = 0; i < OPENED_LIMIT + 10; i++) ring.open(ring.seal(`{"n":${i}}`, 's'), 's')
+  for (let i = 0; i < OPENED_LIMIT + 10; i++) ring.open(writer.seal(`{"n":${i}}`, 's'), 's')
   t.equal(ring.rememberedCount, OPENED_LIMIT, 'bounded')
   t.equal(ring.open(a, 'session-a'), '{"a":1}', 'a forgotten value opens in full again')
   const fresh = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
   const long = JSON.stringify({ text: 'x'.repeat(5000) })
-  t.equal(fresh.open(ring.seal(long, 's'), 's'), long)
+  t.equal(fresh.open(writer.seal(long, 's'), 's'), long)
   t.equal(fresh.rememberedCount, 0, 'a long value is not remembered')
   fresh.open(a, 'session-a')
   t.equal(fresh.rememberedCount, 1)
+})
+
+t.test('a value this sealer sealed lately opens from memory, under its own id only, and is not added to the opened ones', async (t) => {
+  const ring = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
+  const a = ring.seal('{"a":1}', 'session-a')
+  t.equal(ring.open(a, 'session-a'), '{"a":1}')
+  t.equal(ring.rememberedCount, 0, 'answered from what it sealed: nothing was decrypted (a decrypted value would be remembered)')
+  t.throws(() => ring.open(a, 'session-b'), SealedValueError, 'under another id it is opened in full, and refused')
+  t.equal(ring.rememberedCount, 0)
+  const body = a.slice(a.lastIndexOf('.') + 1)
+  const flipped = a.slice(0, a.length - body.length) + (body[0] === 'A' ? 'B' : 'A') + body.slice(1)
+  t.throws(() => ring.open(flipped, 'session-a'), SealedValueError, 'a flipped byte is another text: refused')
+  for (let i = 0; i < SEALED_LIMIT; i++) ring.seal(`{"n":${i}}`, 's')
+  t.equal(ring.open(a, 'session-a'), '{"a":1}', 'pushed out by later seals: opened in full')
+  t.equal(ring.rememberedCount, 1, 'and remembered as opened')
+  const long = JSON.stringify({ text: 'x'.repeat(5000) })
+  t.equal(ring.open(ring.seal(long, 's'), 's'), long)
+  t.equal(ring.rememberedCount, 1, 'a long value is neither kept as sealed nor as opened')
 })
 
 t.test('ENCRYPTION_KEYS is checked at start, naming the variable and never the key', async (t) => {

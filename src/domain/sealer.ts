@@ -21,6 +21,13 @@ const TOKEN = /^v1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/
  */
 export const OPENED_LIMIT = 2048
 const OPENED_MAX_CHARS = 4096
+/**
+ * Values this sealer sealed lately, by their sealed text: a write answers with the document it stored,
+ * and opening what it has just sealed would decrypt it again (docs/decisions/0724, revision). Apart from
+ * the opened values, so that a burst of writes does not push out what reads keep opening. Enough for
+ * every request in flight to find its own.
+ */
+export const SEALED_LIMIT = 512
 
 /** A stored value that does not open: an unknown key id, a tampered value, or one of another session. */
 export class SealedValueError extends Error {
@@ -45,6 +52,7 @@ export class Sealer {
   readonly currentKeyId: string
   private readonly currentKey: KeyObject
   private readonly opened = new Map<string, { aad: string, plaintext: string }>()
+  private readonly sealed = new Map<string, { aad: string, plaintext: string }>()
 
   constructor (keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('a Sealer needs at least one key')
@@ -64,18 +72,20 @@ export class Sealer {
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce)
     cipher.setAAD(Buffer.from(aad, 'utf8'))
     const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
-    return `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
+    const text = `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
+    if (text.length <= OPENED_MAX_CHARS) setNewest(this.sealed, text, { aad, plaintext }, SEALED_LIMIT)
+    return text
   }
 
   /**
    * The plaintext of a sealed value; a value that is not sealed is returned as it is. Throws SealedValueError.
-   * A value this sealer opened before under the same `aad` is answered from memory: a sealed text is
-   * unique (a fresh nonce per seal) and authenticated, so the same text under the same aad opens to the
-   * same plaintext, and any other text or aad is opened, and checked, in full.
+   * A value this sealer opened before, or sealed lately, under the same `aad` is answered from memory: a
+   * sealed text is unique (a fresh nonce per seal) and authenticated, so the same text under the same aad
+   * opens to the same plaintext, and any other text or aad is opened, and checked, in full.
    */
   open (stored: string, aad: string): string {
     if (!isSealed(stored)) return stored
-    const known = this.opened.get(stored)
+    const known = this.opened.get(stored) ?? this.sealed.get(stored)
     if (known !== undefined && known.aad === aad) return known.plaintext
     const plaintext = this.decrypt(stored, aad)
     if (stored.length <= OPENED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
