@@ -56,7 +56,7 @@ export interface Config {
   shutdownGraceMs: number
   /** V8's old-generation growth after a full GC, in percent of the live heap; 0: V8's own heuristics (src/heap.ts). */
   heapGrowingPercent: number
-  /** V8's allocation-site pretenuring; off by default: one burst made it allocate short-lived request objects in the old generation for good (src/heap.ts). */
+  /** V8's allocation-site pretenuring (src/heap.ts, docs/decisions/0725); off by default. */
   heapPretenuring: boolean
   /** SIGTERM: readiness turns 503 and the listener keeps serving this long before the server closes. */
   shutdownDrainMs: number

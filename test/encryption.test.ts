@@ -12,12 +12,15 @@ import { loadConfig, ConfigError } from '../src/config.js'
 const key = (byte: number): string => Buffer.alloc(32, byte).toString('base64')
 
 t.test('with ENCRYPTION_KEYS every listed content is stored sealed, and reads answer the plaintext', async (t) => {
-  const { app, redis, allKeys } = await buildTestApp(t, { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS })
+  const { app, redis, allKeys, keys, config } = await buildTestApp(t, { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS })
   const id = await fillSession(app, true)
   const stored = await everythingStored(redis, await allKeys({ bookkeeping: true }))
   t.notMatch(stored, SECRET, 'the content appears nowhere in Redis')
   t.match(stored, '\u0001v1.k1.', 'values are sealed under the first key')
   t.notMatch(stored, '\u0001v1.k0.', 'never under the others')
+  // The app answers what it sealed lately from memory (0724): a ring that never saw the value opens it.
+  const elsewhere = new Sealer(config.encryptionKeys)
+  t.same(JSON.parse(elsewhere.open((await redis.hget(keys.session(id), 'metadata'))!, id)), { note: SECRET }, 'what is stored opens in another process')
   const read = json(await app.inject({ url: `/v1/sessions/${id}/summary` }))
   t.same(read.session.metadata, { note: SECRET })
   t.same(read.steps[0].data, { answer: SECRET })
@@ -128,6 +131,7 @@ t.test('an opened value is remembered by its sealed text, and only for the id it
 t.test('a value this sealer sealed lately opens from memory, under its own id only, and is not added to the opened ones', async (t) => {
   const ring = new Sealer([{ id: 'k1', key: Buffer.alloc(32, 1) }])
   const a = ring.seal('{"a":1}', 'session-a')
+  t.equal(ring.sealedCount, 1)
   t.equal(ring.open(a, 'session-a'), '{"a":1}')
   t.equal(ring.rememberedCount, 0, 'answered from what it sealed: nothing was decrypted (a decrypted value would be remembered)')
   t.throws(() => ring.open(a, 'session-b'), SealedValueError, 'under another id it is opened in full, and refused')
@@ -136,11 +140,13 @@ t.test('a value this sealer sealed lately opens from memory, under its own id on
   const flipped = a.slice(0, a.length - body.length) + (body[0] === 'A' ? 'B' : 'A') + body.slice(1)
   t.throws(() => ring.open(flipped, 'session-a'), SealedValueError, 'a flipped byte is another text: refused')
   for (let i = 0; i < SEALED_LIMIT; i++) ring.seal(`{"n":${i}}`, 's')
+  t.equal(ring.sealedCount, SEALED_LIMIT, 'bounded')
   t.equal(ring.open(a, 'session-a'), '{"a":1}', 'pushed out by later seals: opened in full')
   t.equal(ring.rememberedCount, 1, 'and remembered as opened')
   const long = JSON.stringify({ text: 'x'.repeat(5000) })
   t.equal(ring.open(ring.seal(long, 's'), 's'), long)
-  t.equal(ring.rememberedCount, 1, 'a long value is neither kept as sealed nor as opened')
+  t.equal(ring.sealedCount, SEALED_LIMIT, 'a long value is not kept as sealed: nothing was pushed out')
+  t.equal(ring.rememberedCount, 1, 'nor as opened')
 })
 
 t.test('ENCRYPTION_KEYS is checked at start, naming the variable and never the key', async (t) => {

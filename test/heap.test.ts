@@ -29,7 +29,8 @@ const growthProbe = (bounded: boolean): number => runProbe(`
 /** Full GCs while 6 M short-lived objects are made, after a burst that kept 400 k of the same site alive. */
 const pretenuringProbe = (allowed: boolean): number => runProbe(`
     const { allowPretenuring, boundHeapGrowth } = await import('./src/heap.ts')
-    boundHeapGrowth(75)
+    const { DEFAULT_HEAP_GROWING_PERCENT } = await import('./src/config.ts')
+    boundHeapGrowth(DEFAULT_HEAP_GROWING_PERCENT)
     allowPretenuring(${String(allowed)})
     const { PerformanceObserver, constants } = await import('node:perf_hooks')
     let fullGcs = 0

@@ -33,6 +33,12 @@ const TAIL_MS = 250
 /** Sent by the harness on its own connection: MONITOR counts only what Redis runs between the two. */
 const START_MARK = 'bench:monitor:start'
 const END_MARK = 'bench:monitor:end'
+/**
+ * The expiry sweep runs on a timer, not per request (every sessiond process, every 10 s ± 25 %): a
+ * script call whose first key is an expiry index is the sweep's, and neither it nor what it runs inside
+ * Redis is counted. Under load INFO commandstats still counts it, spread over the requests.
+ */
+const isSweep = (args: string[]): boolean => /^(evalsha|eval)$/i.test(String(args[0])) && /:expiry:/.test(String(args[3] ?? ''))
 
 export async function countCommands (redisPort: number, serverUrl: string, slots: SlotSpec[], requests: number): Promise<CommandCount> {
   const http = new HttpClient(serverUrl, 1)
@@ -57,6 +63,7 @@ export async function countCommands (redisPort: number, serverUrl: string, slots
   // MONITOR reports commands in the order Redis runs them: whatever comes before the start mark
   // (sent before the first watched request) or after the end mark is not counted.
   let counting = false
+  let inSweep = false
   let ended: () => void = () => {}
   const endSeen = new Promise<void>((resolve) => { ended = resolve })
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
@@ -64,6 +71,8 @@ export async function countCommands (redisPort: number, serverUrl: string, slots
     if (name === 'echo' && args[1] === START_MARK) { counting = true; return }
     if (name === 'echo' && args[1] === END_MARK) { counting = false; ended(); return }
     if (!counting) return
+    if (source !== 'lua') inSweep = isSweep(args)
+    if (inSweep) return
     if (source === 'lua') { inside[name] = (inside[name] ?? 0) + 1; scripted++ } else { names[name] = (names[name] ?? 0) + 1; sent++ }
   })
   // The subscription is in place once MONITOR has answered; the mark is then the first thing counted.

@@ -17,16 +17,12 @@ const TAG_BYTES = 16
 const TOKEN = /^v1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/
 /**
  * Opened values remembered, by their sealed text (docs/decisions/0724): at most this many, each at most
- * OPENED_MAX_CHARS long.
+ * REMEMBERED_MAX_CHARS long.
  */
 export const OPENED_LIMIT = 2048
-const OPENED_MAX_CHARS = 4096
-/**
- * Values this sealer sealed lately, by their sealed text: a write answers with the document it stored,
- * and opening what it has just sealed would decrypt it again (docs/decisions/0724, revision). Apart from
- * the opened values, so that a burst of writes does not push out what reads keep opening. Enough for
- * every request in flight to find its own.
- */
+/** The longest sealed text remembered, opened or sealed. */
+const REMEMBERED_MAX_CHARS = 4096
+/** Values sealed lately, kept apart from the opened ones so that writes do not push those out (0724, revision). */
 export const SEALED_LIMIT = 512
 
 /** A stored value that does not open: an unknown key id, a tampered value, or one of another session. */
@@ -73,7 +69,7 @@ export class Sealer {
     cipher.setAAD(Buffer.from(aad, 'utf8'))
     const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
     const text = `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
-    if (text.length <= OPENED_MAX_CHARS) setNewest(this.sealed, text, { aad, plaintext }, SEALED_LIMIT)
+    if (text.length <= REMEMBERED_MAX_CHARS) setNewest(this.sealed, text, { aad, plaintext }, SEALED_LIMIT)
     return text
   }
 
@@ -88,13 +84,18 @@ export class Sealer {
     const known = this.opened.get(stored) ?? this.sealed.get(stored)
     if (known !== undefined && known.aad === aad) return known.plaintext
     const plaintext = this.decrypt(stored, aad)
-    if (stored.length <= OPENED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
+    if (stored.length <= REMEMBERED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
     return plaintext
   }
 
   /** How many opened values are remembered (at most OPENED_LIMIT). */
   get rememberedCount (): number {
     return this.opened.size
+  }
+
+  /** How many values sealed lately are remembered (at most SEALED_LIMIT). */
+  get sealedCount (): number {
+    return this.sealed.size
   }
 
   private decrypt (stored: string, aad: string): string {
