@@ -17,13 +17,10 @@ const TAG_BYTES = 16
 const TOKEN = /^v1\.([A-Za-z0-9_-]{1,32})\.([A-Za-z0-9_-]+)$/
 /**
  * Opened values remembered, by their sealed text (docs/decisions/0724): at most this many, each at most
- * REMEMBERED_MAX_CHARS long.
+ * OPENED_MAX_CHARS long.
  */
 export const OPENED_LIMIT = 2048
-/** The longest sealed text remembered, opened or sealed. */
-const REMEMBERED_MAX_CHARS = 4096
-/** Values sealed lately, kept apart from the opened ones so that writes do not push those out (0724, revision). */
-export const SEALED_LIMIT = 512
+const OPENED_MAX_CHARS = 4096
 
 /** A stored value that does not open: an unknown key id, a tampered value, or one of another session. */
 export class SealedValueError extends Error {
@@ -48,7 +45,6 @@ export class Sealer {
   readonly currentKeyId: string
   private readonly currentKey: KeyObject
   private readonly opened = new Map<string, { aad: string, plaintext: string }>()
-  private readonly sealed = new Map<string, { aad: string, plaintext: string }>()
 
   constructor (keys: readonly EncryptionKey[]) {
     if (keys.length === 0) throw new Error('a Sealer needs at least one key')
@@ -68,34 +64,27 @@ export class Sealer {
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce)
     cipher.setAAD(Buffer.from(aad, 'utf8'))
     const body = Buffer.concat([nonce, cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()])
-    const text = `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
-    if (text.length <= REMEMBERED_MAX_CHARS) setNewest(this.sealed, text, { aad, plaintext }, SEALED_LIMIT)
-    return text
+    return `${SEALED_MARK}${FORMAT}.${this.currentKeyId}.${body.toString('base64url')}`
   }
 
   /**
    * The plaintext of a sealed value; a value that is not sealed is returned as it is. Throws SealedValueError.
-   * A value this sealer opened before, or sealed lately, under the same `aad` is answered from memory: a
-   * sealed text is unique (a fresh nonce per seal) and authenticated, so the same text under the same aad
-   * opens to the same plaintext, and any other text or aad is opened, and checked, in full.
+   * A value this sealer opened before under the same `aad` is answered from memory: a sealed text is
+   * unique (a fresh nonce per seal) and authenticated, so the same text under the same aad opens to the
+   * same plaintext, and any other text or aad is opened, and checked, in full.
    */
   open (stored: string, aad: string): string {
     if (!isSealed(stored)) return stored
-    const known = this.opened.get(stored) ?? this.sealed.get(stored)
+    const known = this.opened.get(stored)
     if (known !== undefined && known.aad === aad) return known.plaintext
     const plaintext = this.decrypt(stored, aad)
-    if (stored.length <= REMEMBERED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
+    if (stored.length <= OPENED_MAX_CHARS) setNewest(this.opened, stored, { aad, plaintext }, OPENED_LIMIT)
     return plaintext
   }
 
   /** How many opened values are remembered (at most OPENED_LIMIT). */
   get rememberedCount (): number {
     return this.opened.size
-  }
-
-  /** How many values sealed lately are remembered (at most SEALED_LIMIT). */
-  get sealedCount (): number {
-    return this.sealed.size
   }
 
   private decrypt (stored: string, aad: string): string {
