@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { UserParams, JsonResponse } from '../schemas/common.js'
 import { ListSessionsQuery, SessionList, ErasureResult } from '../schemas/session.js'
 import { problems } from '../src/errors.js'
+import { sessionListJson } from '../src/domain/session-json.js'
 
 const tags = ['users']
 
@@ -23,9 +24,10 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
         ...problems(400, 401, 403, 429, 500, 503)
       }
     }
-  }, async (request) => {
+  }, async (request, reply) => {
     const page = await repos.users.listSessions(request.params.user_id, request.access, request.query)
-    return { sessions: page.items, next_cursor: page.nextCursor }
+    // Written as JSON text from the stored records: the text the SessionList schema's serializer writes (0726).
+    return await reply.jsonText(sessionListJson(page.items, page.nextCursor))
   })
 
   fastify.delete('/users/:user_id/sessions', {

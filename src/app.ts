@@ -14,6 +14,7 @@ import requestContext, { requestIdFor } from '../plugins/request-context.js'
 import securityHeaders, { SECURITY_HEADERS } from '../plugins/security-headers.js'
 import noStore from '../plugins/no-store.js'
 import versionedReplies from '../plugins/versioned-replies.js'
+import jsonTextReplies from '../plugins/json-text-replies.js'
 import metrics from '../plugins/metrics.js'
 import redis from '../plugins/redis.js'
 import repositories from '../plugins/repositories.js'
@@ -126,6 +127,7 @@ export async function buildApp (config: Config, options: BuildOptions = {}): Pro
     await v1.register(cors)
     await v1.register(noStore)
     await v1.register(versionedReplies)
+    await v1.register(jsonTextReplies)
     await v1.register(auth)
     // After auth: counts per principal, and anonymous callers by IP before auth refuses them.
     await v1.register(rateLimit)

@@ -3,10 +3,10 @@ import type { RedisStore } from '../redis/store.js'
 import type { SessionRepository } from './session-repository.js'
 import type { UserIndex } from './user-index.js'
 import type { AuditPseudonyms } from './audit-pseudonyms.js'
-import type { Session, ListSessionsQuery } from '../../schemas/session.js'
+import type { ListSessionsQuery } from '../../schemas/session.js'
 import type { Access } from '../domain/access.js'
 import { ownerArg } from '../domain/access.js'
-import { sessionFromRecord, type SessionRecord } from '../domain/session-record.js'
+import type { SessionRecord } from '../domain/session-record.js'
 import { decodeCursor, encodeCursor, type Page, type TimeIdPosition } from '../domain/page.js'
 import { AppError } from '../errors.js'
 import { openSessionRecord, type MaybeSealer } from '../domain/sealed-content.js'
@@ -32,8 +32,12 @@ export class UserRepository {
     private readonly sealer: MaybeSealer = null
   ) {}
 
-  /** The user's live sessions, newest first, filtered by state and kind. Entries of sessions that are gone are pruned. */
-  async listSessions (userId: string, access: Access, query: ListSessionsQuery): Promise<Page<Session>> {
+  /**
+   * The user's live sessions, newest first, filtered by state and kind, as their stored records with
+   * sealed content opened (the route writes them as JSON text: src/domain/session-json.ts). Entries of
+   * sessions that are gone are pruned.
+   */
+  async listSessions (userId: string, access: Access, query: ListSessionsQuery): Promise<Page<SessionRecord>> {
     const after = query.cursor === undefined ? null : decodeCursor('userSessions', query.cursor)
     const page = this.store.isCluster
       ? await this.pageAcrossSlots(userId, access, after, query)
@@ -42,7 +46,7 @@ export class UserRepository {
       })
     // The cursor names the last entry examined: a page that a filter left short still moves on.
     const nextCursor = page.more && page.position !== null ? encodeCursor('userSessions', page.position) : null
-    return { items: page.records.map((record) => sessionFromRecord(openSessionRecord(this.sealer, record))), nextCursor }
+    return { items: page.records.map((record) => openSessionRecord(this.sealer, record)), nextCursor }
   }
 
   /**

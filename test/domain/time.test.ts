@@ -23,3 +23,13 @@ t.test('isoFromMs is right for times in the second it formatted last, and after 
   }), { numRuns: 5_000 })
   t.pass('every time of the same and the next second formats as Date#toISOString does')
 })
+
+t.test('isoFromMs stays right across more days than it keeps, and for fractions of a millisecond', async (t) => {
+  const base = Date.UTC(2026, 0, 1)
+  for (let day = 0; day < 3000; day += 1) {
+    const ms = base + day * 86_400_000 + ((day * 7_919_131) % 86_400_000)
+    if (isoFromMs(ms) !== new Date(ms).toISOString()) t.fail(`${ms}: ${isoFromMs(ms)}`)
+  }
+  t.equal(isoFromMs(base + 1.75), new Date(base + 1.75).toISOString())
+  t.equal(isoFromMs(base - 0.5), new Date(base - 0.5).toISOString())
+})

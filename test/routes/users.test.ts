@@ -158,3 +158,47 @@ t.test('where Redis is one server, POST session files the session in its user in
   t.equal(again.statusCode, 201)
   t.same(json(await app.inject({ url: '/v1/users/one-trip/sessions' })).sessions.map((x: any) => x.id), [json(again).id, s.id])
 })
+
+t.test('a listing page is, byte for byte, the sessions as GET answers them (0726)', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t)
+  const user = 'textual'
+  const tricky = await createSession(app, {
+    user_id: user,
+    workspace_id: 'ws-1',
+    therapeutic_goals: ['calm "quotes" \\ back', 'ünïcödé ✓ 😀', 'line\nbreak\ttab\u2028'],
+    metadata: { '2': 'integer-like key', b: [1, 2.5, -0, 1e21, null, true], nested: { 'k"ey': 'v\u0001', empty: {} }, emoji: '👩‍💻', long: 'x'.repeat(300) }
+  })
+  const onboarding = await createSession(app, { user_id: user, kind: 'onboarding', total_steps: 1 })
+  t.equal((await app.inject({ method: 'PUT', url: `/v1/sessions/${onboarding.id}/steps/1`, payload: { a: 1 } })).statusCode, 200)
+  t.equal((await app.inject({ method: 'POST', url: `/v1/sessions/${onboarding.id}/finalize` })).statusCode, 200)
+  const paused = await createSession(app, { user_id: user, state: 'active', safety_level: 'moderate' })
+  t.equal((await app.inject({ method: 'PATCH', url: `/v1/sessions/${paused.id}`, payload: { state: 'paused' } })).statusCode, 200)
+  // A scene id is free text where a restore wrote it; an older document takes the migration path.
+  const scene = await createSession(app, { user_id: user })
+  await redis.hset(keys.session(scene.id), 'current_scene_id', 'scène "one" \\ \u0007 end')
+  const old = await createSession(app, { user_id: user })
+  await redis.hset(keys.session(old.id), 'schema_version', '1', 'goals', 'calm, focus')
+  await redis.hdel(keys.session(old.id), 'therapeutic_goals', 'safety_level', 'workspace_id')
+  const plain = await createSession(app, { user_id: user })
+
+  const newestFirst = [plain, old, scene, paused, onboarding, tricky]
+    .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || (a.id < b.id ? 1 : -1))
+  const asGet = async (id: string): Promise<string> => {
+    const r = await app.inject({ method: 'GET', url: `/v1/sessions/${id}?touch=false` })
+    t.equal(r.statusCode, 200)
+    return r.body
+  }
+  const gets = await Promise.all(newestFirst.map(async (s) => await asGet(s.id)))
+  const whole = await app.inject({ method: 'GET', url: `/v1/users/${user}/sessions` })
+  t.equal(whole.statusCode, 200)
+  t.match(whole.headers['content-type'], /^application\/json; charset=utf-8$/)
+  t.equal(whole.body, `{"sessions":[${gets.join(',')}],"next_cursor":null}`)
+  t.same(JSON.parse(gets[newestFirst.findIndex((s) => s.id === old.id)]!).therapeutic_goals, ['calm', 'focus'], 'the old document is shown upgraded')
+
+  const first = await app.inject({ method: 'GET', url: `/v1/users/${user}/sessions?limit=4` })
+  const cursor = json(first).next_cursor as string
+  t.type(cursor, 'string')
+  t.equal(first.body, `{"sessions":[${gets.slice(0, 4).join(',')}],"next_cursor":${JSON.stringify(cursor)}}`)
+  const second = await app.inject({ method: 'GET', url: `/v1/users/${user}/sessions?limit=4&cursor=${cursor}` })
+  t.equal(second.body, `{"sessions":[${gets.slice(4).join(',')}],"next_cursor":null}`)
+})
