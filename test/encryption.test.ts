@@ -128,6 +128,29 @@ t.test('an opened value is remembered by its sealed text, and only for the id it
   t.equal(fresh.rememberedCount, 1)
 })
 
+t.test('a write answers what it sealed without decrypting it again; anything else it opens in full', async (t) => {
+  const { app, redis, keys } = await buildTestApp(t, { ENCRYPTION_KEYS: TEST_ENCRYPTION_KEYS })
+  const proto = Sealer.prototype as unknown as { decrypt: (...args: unknown[]) => string }
+  const original = proto.decrypt
+  let decrypts = 0
+  proto.decrypt = function (this: unknown, ...args: unknown[]) { decrypts++; return original.apply(this, args) }
+  t.teardown(() => { proto.decrypt = original })
+
+  const created = await createSession(app, { metadata: { note: SECRET }, therapeutic_goals: [SECRET] })
+  t.same([created.metadata, created.therapeutic_goals], [{ note: SECRET }, [SECRET]])
+  const message = await app.inject({ method: 'POST', url: `/v1/sessions/${created.id}/messages`, payload: { role: 'user', content: SECRET, metadata: { mood: SECRET } } })
+  t.match(json(message), { content: SECRET, metadata: { mood: SECRET } })
+  t.equal(decrypts, 0, 'the create and the message answered from what they sealed')
+  t.match((await redis.hget(keys.session(created.id), 'metadata'))!, /^\u0001v1\.k1\./, 'stored sealed all the same')
+
+  const patched = await app.inject({ method: 'PATCH', url: `/v1/sessions/${created.id}`, payload: { metadata: { more: SECRET } } })
+  t.same(json(patched).metadata, { note: SECRET, more: SECRET })
+  t.equal(decrypts, 2, 'the PATCH read the stored session (two sealed fields), and answered its new metadata from what it sealed')
+  const read = json(await app.inject({ url: `/v1/sessions/${created.id}` }))
+  t.same(read.metadata, { note: SECRET, more: SECRET })
+  t.equal(decrypts, 3, 'a read opens in full what it did not seal')
+})
+
 t.test('ENCRYPTION_KEYS is checked at start, naming the variable and never the key', async (t) => {
   const load = (value: string): unknown => loadConfig({ REDIS_URL: 'redis://localhost:6379', ENCRYPTION_KEYS: value })
   t.throws(() => load(`k1:${Buffer.alloc(16).toString('base64')}`), new ConfigError('ENCRYPTION_KEYS', 'key "k1" must be 32 bytes in base64 (openssl rand -base64 32), got 16 bytes'))

@@ -15,6 +15,23 @@ import type { SessionRecord } from './session-record.js'
 
 export type MaybeSealer = Sealer | null
 
+/**
+ * What one write sealed: each sealed text → its plaintext. The write's own answer holds those sealed
+ * texts again (the script stored what it was given and answers it), and opens them from here instead of
+ * decrypting what it encrypted a moment before. Lives as long as the request: nothing is remembered
+ * across requests (0724). A stored text that is not in it is opened, and checked, in full.
+ */
+export type Sealings = Map<string, string>
+
+const sealNoting = (sealer: Sealer, plaintext: string, aad: string, sealings: Sealings | undefined): string => {
+  const sealed = sealer.seal(plaintext, aad)
+  sealings?.set(sealed, plaintext)
+  return sealed
+}
+
+const openNoted = (sealer: Sealer, stored: string, aad: string, sealings: Sealings | undefined): string =>
+  sealings?.get(stored) ?? sealer.open(stored, aad)
+
 /** The session hash fields that are sealed. */
 export const SEALED_SESSION_FIELDS = ['metadata', 'therapeutic_goals'] as const
 /** The members of a message document that are sealed. */
@@ -37,8 +54,8 @@ export function sealValue (sealer: MaybeSealer, plaintext: string, aad: string):
  * or goals): it holds nothing, a sealed one would show its emptiness by its length anyway, and every read
  * of the session is spared opening it.
  */
-export function sealSessionField (sealer: MaybeSealer, json: string, id: string): string {
-  return sealer === null || json === '{}' || json === '[]' ? json : sealer.seal(json, id)
+export function sealSessionField (sealer: MaybeSealer, json: string, id: string, sealings?: Sealings): string {
+  return sealer === null || json === '{}' || json === '[]' ? json : sealNoting(sealer, json, id, sealings)
 }
 
 export function openValue (sealer: MaybeSealer, stored: string, aad: string): string {
@@ -48,25 +65,25 @@ export function openValue (sealer: MaybeSealer, stored: string, aad: string): st
 // ---- sessions ----
 
 /** Stored session fields to write, with the sealed ones sealed (a new object; `fields` is not changed). */
-export function sealSessionFields (sealer: MaybeSealer, fields: Record<string, string>, id: string): Record<string, string> {
+export function sealSessionFields (sealer: MaybeSealer, fields: Record<string, string>, id: string, sealings?: Sealings): Record<string, string> {
   if (sealer === null) return fields
   const sealed = { ...fields }
   for (const field of SEALED_SESSION_FIELDS) {
     const value = sealed[field]
-    if (value !== undefined && !isSealed(value)) sealed[field] = sealSessionField(sealer, value, id)
+    if (value !== undefined && !isSealed(value)) sealed[field] = sealSessionField(sealer, value, id, sealings)
   }
   return sealed
 }
 
-/** A stored session record with its sealed fields opened. */
-export function openSessionRecord (sealer: MaybeSealer, record: SessionRecord): SessionRecord {
+/** A stored session record with its sealed fields opened (those this write sealed, from `sealings`). */
+export function openSessionRecord (sealer: MaybeSealer, record: SessionRecord, sealings?: Sealings): SessionRecord {
   if (sealer === null) return record
   let opened: SessionRecord | undefined
   for (const field of SEALED_SESSION_FIELDS) {
     const value = record[field]
     if (value !== undefined && isSealed(value)) {
       opened ??= { ...record }
-      opened[field] = sealer.open(value, record.id!)
+      opened[field] = openNoted(sealer, value, record.id!, sealings)
     }
   }
   return opened ?? record
@@ -95,12 +112,12 @@ export function openSteps (sealer: MaybeSealer, stored: string[], id: string): s
  * The fields object a script completes into a document: `fields` as JSON, or with encryption on the
  * members named in `sealedKeys` replaced by one last member "sealed" holding them.
  */
-export function sealMembers (sealer: MaybeSealer, fields: Record<string, unknown>, sealedKeys: readonly string[], aad: string): string {
+export function sealMembers (sealer: MaybeSealer, fields: Record<string, unknown>, sealedKeys: readonly string[], aad: string, sealings?: Sealings): string {
   if (sealer === null) return JSON.stringify(fields)
   const plain: Record<string, unknown> = {}
   const content: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(fields)) (sealedKeys.includes(key) ? content : plain)[key] = value
-  plain[SEALED_MEMBER] = sealer.seal(JSON.stringify(content), aad)
+  plain[SEALED_MEMBER] = sealNoting(sealer, JSON.stringify(content), aad, sealings)
   return JSON.stringify(plain)
 }
 
@@ -123,12 +140,12 @@ export function documentKeyId (doc: string): string | null {
 /** The sealed value of a stored step ('<saved_at_ms>|<data>'), or the data when plaintext. */
 export const stepData = (stored: string): string => stored.slice(stored.indexOf('|') + 1)
 
-/** A message, choice or snapshot document with its sealed member opened back into its members. */
-export function openMembers (sealer: MaybeSealer, doc: string, aad: string): string {
+/** A message, choice or snapshot document with its sealed member opened back into its members (from `sealings` when this write sealed it). */
+export function openMembers (sealer: MaybeSealer, doc: string, aad: string, sealings?: Sealings): string {
   if (sealer === null) return doc
   const found = lastSealedMember(doc, SEALED_MEMBER)
   if (found === null) return doc
-  const inner = sealer.open(found[1], aad).slice(1, -1)
+  const inner = openNoted(sealer, found[1], aad, sealings).slice(1, -1)
   const head = doc.slice(0, found[0])
   if (inner !== '') return `${head}${inner}}`
   return `${head.endsWith(',') ? head.slice(0, -1) : head}}`

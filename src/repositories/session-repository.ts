@@ -22,7 +22,7 @@ import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
 import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
-import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer } from '../domain/sealed-content.js'
+import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer, type Sealings } from '../domain/sealed-content.js'
 
 export interface CreatedSession { session: Session, created: boolean }
 
@@ -57,8 +57,8 @@ export class SessionRepository {
   private readonly seen = new Map<string, Seen & { at: number }>()
 
   /** A stored record (as a script answered it), opened and decoded into the API's session, and remembered. */
-  private see (stored: SessionRecord): Seen {
-    const record = openSessionRecord(this.sealer, stored)
+  private see (stored: SessionRecord, sealings?: Sealings): Seen {
+    const record = openSessionRecord(this.sealer, stored, sealings)
     const seen = { record, session: sessionFromRecord(record), at: Date.now() }
     setNewest(this.seen, record.id!, seen, SEEN_LIMIT)
     return seen
@@ -83,15 +83,16 @@ export class SessionRepository {
     // Cluster, index first: an entry whose session never got written is pruned when listed, never the reverse.
     const files = scripts.filesOnCreate
     if (!files) await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000, { deadline: access.deadline })
+    const sealings: Sealings = new Map()
     const { created, record } = await scripts.createSession(id, {
       userId: input.user_id,
       workspaceId: input.workspace_id ?? '',
       kind,
       state: input.state ?? 'active',
       safetyLevel: input.safety_level ?? 'none',
-      therapeuticGoals: sealSessionField(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id),
+      therapeuticGoals: sealSessionField(this.sealer, JSON.stringify(input.therapeutic_goals ?? []), id, sealings),
       totalSteps: input.total_steps ?? this.settings.onboardingTotalSteps,
-      metadata: sealSessionField(this.sealer, jsonText(input.metadata ?? {}), id),
+      metadata: sealSessionField(this.sealer, jsonText(input.metadata ?? {}), id, sealings),
       ttlSeconds: input.ttl_seconds ?? defaultTtlSeconds(kind, this.settings),
       maxLifetimeSeconds: lifetimeSeconds,
       schemaVersion: SESSION_SCHEMA_VERSION,
@@ -100,7 +101,7 @@ export class SessionRepository {
       userIndex: files ? this.userIndex.filing(input.user_id) : undefined
     })
     if (created) this.stats.record('created')
-    return { session: this.decode(record), created }
+    return { session: this.decode(record, sealings), created }
   }
 
   /** The session; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
@@ -110,8 +111,8 @@ export class SessionRepository {
   }
 
   /** A stored record (as a script answered it) → the API's session, not remembered. */
-  private decode (record: SessionRecord): Session {
-    return sessionFromRecord(openSessionRecord(this.sealer, record))
+  private decode (record: SessionRecord, sealings?: Sealings): Session {
+    return sessionFromRecord(openSessionRecord(this.sealer, record, sealings))
   }
 
   async get (id: string, access: Access, touch = true): Promise<Session> {
@@ -177,14 +178,15 @@ export class SessionRepository {
       throw err
     }
     if (plan.events.length === 0) return hint ? undefined : await this.get(id, access, true) // nothing changes: a read
+    const sealings: Sealings = new Map()
     const updated = await this.store.scriptsFor(access).updateSession(id, {
       owner: ownerArg(access),
       expectedVersion: current.version,
       ifMatch,
       events: plan.events,
-      fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id)
+      fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id, sealings)
     })
-    return this.see(updated).session
+    return this.see(updated, sealings).session
   }
 
   /** Everything under the session at one instant; slides the expiry like any read. */
