@@ -26,7 +26,7 @@ const users: FastifyPluginAsyncTypebox = async (fastify) => {
     }
   }, async (request, reply) => {
     const page = await repos.users.listSessions(request.params.user_id, request.access, request.query)
-    // Written as JSON text from the stored records: the text the SessionList schema's serializer writes (0726).
+    // JSON text written from the stored records (docs/decisions/0726).
     return await reply.jsonText(sessionListJson(page.items, page.nextCursor))
   })
 

@@ -43,6 +43,12 @@ export function Nullable<T extends TSchema> (schema: T) {
 export const JsonObject = (maxBytes: number, options: Record<string, unknown> = {}) =>
   Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, 'x-max-bytes': maxBytes, ...options })
 
+/**
+ * A free JSON object in an answer, every key kept: a record schema (`patternProperties` `^.*$`) made the
+ * response serializer drop keys holding a line break, which requests accept.
+ */
+export const AnyObject = () => Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true })
+
 /** Free JSON object of at most METADATA_MAX_BYTES. */
 export const FreeObject = (description = 'Free JSON object, at most 16 KiB serialized') => JsonObject(METADATA_MAX_BYTES, { description })
 

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { SessionId, Timestamp, NextCursor, PageQuery, STREAM_ID_PATTERN } from './common.js'
+import { SessionId, Timestamp, NextCursor, PageQuery, STREAM_ID_PATTERN, AnyObject } from './common.js'
 import { SessionRef } from './session.js'
 import { ProgressRef } from './summary.js'
 
@@ -8,7 +8,7 @@ export const FinalizeBody = Type.Object({
 }, { additionalProperties: false, default: {}, description: 'Optional: no body is the default, {}' })
 export type FinalizeBody = Static<typeof FinalizeBody>
 
-const JsonRecord = Type.Record(Type.String(), Type.Unknown())
+const JsonRecord = AnyObject()
 
 export const Finalized = Type.Object({
   session: SessionRef,

@@ -1,6 +1,6 @@
 // Chat history (§7).
 import { Type, type Static } from 'typebox'
-import { FreeObject, Nullable, StringEnum, Timestamp, PageQuery, NextCursor, ID_PATTERN, MESSAGE_CONTENT_MAX_CHARS } from './common.js'
+import { FreeObject, Nullable, StringEnum, Timestamp, PageQuery, NextCursor, ID_PATTERN, MESSAGE_CONTENT_MAX_CHARS, AnyObject } from './common.js'
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'tool'] as const
 
@@ -20,7 +20,7 @@ export const Message = Type.Object({
   role: StringEnum(MESSAGE_ROLES),
   content: Type.String(),
   name: Nullable(Type.String()),
-  metadata: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  metadata: Nullable(AnyObject()),
   created_at: Timestamp
 }, { additionalProperties: false })
 export type Message = Static<typeof Message>

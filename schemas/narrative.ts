@@ -1,6 +1,6 @@
 // Narrative: contexts (§6), scene history and choice history.
 import { Type, type Static } from 'typebox'
-import { JsonObject, FreeObject, Nullable, SessionId, Timestamp, PageQuery, NextCursor, ShortText, DOCUMENT_MAX_BYTES } from './common.js'
+import { JsonObject, FreeObject, Nullable, SessionId, Timestamp, PageQuery, NextCursor, ShortText, DOCUMENT_MAX_BYTES, AnyObject } from './common.js'
 
 export const ContextType = Type.String({ pattern: '^[a-z][a-z0-9_]{0,63}$', description: 'e.g. world_state, story_variables' })
 
@@ -18,7 +18,7 @@ export const PutContextBody = Type.Object({
 export type PutContextBody = Static<typeof PutContextBody>
 
 const contextFields = {
-  data: Type.Record(Type.String(), Type.Unknown()),
+  data: AnyObject(),
   updated_at: Timestamp,
   expires_at: Timestamp
 }
@@ -62,7 +62,7 @@ export const Choice = Type.Object({
   scene_id: Type.String(),
   choice_id: Type.String(),
   label: Nullable(Type.String()),
-  data: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  data: Nullable(AnyObject()),
   made_at: Timestamp,
   index: Type.Integer({ minimum: 0, description: 'Position since the first choice ever made (stable when old entries are trimmed)' })
 }, { additionalProperties: false })

@@ -1,7 +1,6 @@
 import { Type, type Static } from 'typebox'
 import {
-  StringEnum, Nullable, JsonObject, FreeObject, SessionId, UserId, WorkspaceId, Timestamp, PageQuery, NextCursor, METADATA_MAX_BYTES, SHORT_TEXT_MAX_CHARS
-} from './common.js'
+  StringEnum, Nullable, JsonObject, FreeObject, SessionId, UserId, WorkspaceId, Timestamp, PageQuery, NextCursor, METADATA_MAX_BYTES, SHORT_TEXT_MAX_CHARS, AnyObject } from './common.js'
 
 export const SESSION_KINDS = ['generic', 'onboarding', 'narrative', 'chat'] as const
 export const SESSION_STATES = ['initializing', 'active', 'paused', 'transitioning', 'completed', 'error'] as const
@@ -10,7 +9,8 @@ export const SAFETY_LEVELS = ['none', 'low', 'moderate', 'high', 'crisis'] as co
 export const SessionKind = StringEnum(SESSION_KINDS)
 export const SessionState = StringEnum(SESSION_STATES)
 export const SafetyLevel = StringEnum(SAFETY_LEVELS)
-export const TherapeuticGoals = Type.Array(Type.String({ maxLength: SHORT_TEXT_MAX_CHARS }), { maxItems: 32 })
+export const MAX_THERAPEUTIC_GOALS = 32
+export const TherapeuticGoals = Type.Array(Type.String({ maxLength: SHORT_TEXT_MAX_CHARS }), { maxItems: MAX_THERAPEUTIC_GOALS })
 export const Metadata = FreeObject()
 /** The shortest and longest `ttl_seconds` a client may ask for (contract §3). */
 export const MIN_TTL_SECONDS = 60
@@ -26,7 +26,7 @@ export const Session = Type.Object({
   therapeutic_goals: TherapeuticGoals,
   current_scene_id: Nullable(Type.String()),
   total_steps: Type.Integer({ minimum: 1, maximum: 100 }),
-  metadata: Type.Record(Type.String(), Type.Unknown()),
+  metadata: AnyObject(),
   ttl_seconds: Type.Integer(),
   version: Type.Integer({ minimum: 1 }),
   schema_version: Type.Integer({ minimum: 1 }),

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { Nullable, Timestamp } from './common.js'
+import { Nullable, Timestamp, AnyObject } from './common.js'
 import { SessionRef } from './session.js'
 
 export const Progress = Type.Object({
@@ -15,14 +15,14 @@ export const ProgressRef = Type.Unsafe<Progress>({ $ref: 'Progress#' })
 
 export const SavedStep = Type.Object({
   step: Type.Integer({ minimum: 1 }),
-  data: Type.Record(Type.String(), Type.Unknown()),
+  data: AnyObject(),
   saved_at: Nullable(Timestamp)
 })
 export type SavedStep = Static<typeof SavedStep>
 
 /** A narrative context as the summary lists it (keyed by its context_type). */
 export const SummaryContext = Type.Object({
-  data: Type.Record(Type.String(), Type.Unknown()),
+  data: AnyObject(),
   updated_at: Nullable(Timestamp),
   expires_at: Nullable(Timestamp)
 })

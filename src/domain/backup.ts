@@ -2,8 +2,8 @@
 // (contract §9, docs/decisions/0801): NDJSON, a header line, one line per session carrying its stored
 // representation (the session hash and every key under it, byte for byte), and an end line with the
 // count. Pure: builds lines, and checks a session line completely before anything of it is written.
-import { SESSION_KINDS, SESSION_STATES, SAFETY_LEVELS } from '../../schemas/session.js'
-import { ID_PATTERN, USER_ID_PATTERN } from '../../schemas/common.js'
+import { SESSION_KINDS, SESSION_STATES, SAFETY_LEVELS, MAX_THERAPEUTIC_GOALS } from '../../schemas/session.js'
+import { ID_PATTERN, SHORT_TEXT_MAX_CHARS, USER_ID_PATTERN } from '../../schemas/common.js'
 import { BACKUP_LIMITS } from '../../schemas/admin.js'
 import type { SessionRecord } from './session-record.js'
 import { EVENT_CODES } from './events.js'
@@ -138,7 +138,7 @@ const SESSION_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   kind: (v) => (SESSION_KINDS as readonly string[]).includes(v),
   state: (v) => (SESSION_STATES as readonly string[]).includes(v),
   safety_level: (v) => (SAFETY_LEVELS as readonly string[]).includes(v),
-  therapeutic_goals: (v) => isSealed(v) || isJson(v, 'array'),
+  therapeutic_goals: (v) => isSealed(v) || isGoals(v),
   goals: () => true,
   current_scene_id: (v) => v.length <= 256,
   total_steps: (v) => INTEGER.test(v) && Number(v) >= 1 && Number(v) <= 100,
@@ -171,6 +171,20 @@ function isJson (text: string, type: 'object' | 'array'): boolean {
     return false
   }
 }
+
+/** Goals as the API takes them: a JSON array of at most MAX_THERAPEUTIC_GOALS strings of at most SHORT_TEXT_MAX_CHARS. */
+function isGoals (text: string): boolean {
+  if (!isJson(text, 'array')) return false
+  const goals = JSON.parse(text) as unknown[]
+  return goals.length <= MAX_THERAPEUTIC_GOALS && goals.every((goal) => typeof goal === 'string' && goal.length <= SHORT_TEXT_MAX_CHARS)
+}
+
+/**
+ * The stored JSON fields (metadata, goals) in the text JSON.stringify writes, as every write of the API
+ * stores them: the user listing answers them as stored (docs/decisions/0726), so a backup's own spacing
+ * or key order is not kept. Sealed values are sessiond's own and stay as they are.
+ */
+const CANONICAL_JSON_FIELDS = new Set(['metadata', 'therapeutic_goals'])
 
 function parseJsonAt (text: string, where: string): unknown {
   try {
@@ -212,7 +226,7 @@ function sessionRecord (value: unknown): SessionRecord {
     const check = SESSION_FIELDS[field]
     if (check === undefined) throw new BackupLineError('invalid_session', `session.${field.slice(0, 80)} is not a session field`)
     if (typeof item !== 'string' || !check(item)) throw new BackupLineError('invalid_session', `session.${field} is not valid`)
-    record[field] = item
+    record[field] = CANONICAL_JSON_FIELDS.has(field) && !isSealed(item) ? JSON.stringify(JSON.parse(item)) : item
   }
   for (const field of REQUIRED_FIELDS) {
     if (record[field] === undefined) throw new BackupLineError('invalid_session', `session.${field} is missing`)

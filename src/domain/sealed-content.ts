@@ -16,21 +16,23 @@ import type { SessionRecord } from './session-record.js'
 export type MaybeSealer = Sealer | null
 
 /**
- * What one write sealed: each sealed text → its plaintext. The write's own answer holds those sealed
- * texts again (the script stored what it was given and answers it), and opens them from here instead of
- * decrypting what it encrypted a moment before. Lives as long as the request: nothing is remembered
- * across requests (0724). A stored text that is not in it is opened, and checked, in full.
+ * What one write sealed: each sealed text → the id it is bound to and its plaintext. The write's own
+ * answer holds those sealed texts again (the script stored what it was given and answers it), and opens
+ * them from here instead of decrypting what it encrypted a moment before (docs/decisions/0724, note).
+ * The map goes with the request. Any other text, or the same text under another id, goes to Sealer.open.
  */
-export type Sealings = Map<string, string>
+export type Sealings = Map<string, { aad: string, plaintext: string }>
 
 const sealNoting = (sealer: Sealer, plaintext: string, aad: string, sealings: Sealings | undefined): string => {
   const sealed = sealer.seal(plaintext, aad)
-  sealings?.set(sealed, plaintext)
+  sealings?.set(sealed, { aad, plaintext })
   return sealed
 }
 
-const openNoted = (sealer: Sealer, stored: string, aad: string, sealings: Sealings | undefined): string =>
-  sealings?.get(stored) ?? sealer.open(stored, aad)
+function openNoted (sealer: Sealer, stored: string, aad: string, sealings: Sealings | undefined): string {
+  const noted = sealings?.get(stored)
+  return noted !== undefined && noted.aad === aad ? noted.plaintext : sealer.open(stored, aad)
+}
 
 /** The session hash fields that are sealed. */
 export const SEALED_SESSION_FIELDS = ['metadata', 'therapeutic_goals'] as const

@@ -1,23 +1,36 @@
-// A session's JSON text written straight from its stored record: the text the Session schema's
-// serializer writes for sessionFromRecord(record), without building that object, parsing the stored
-// metadata and goals, and walking them again to serialize (docs/decisions/0726). A page of the user
-// listing writes twenty; this was a third of what a page cost sessiond. Pure.
-//
-// Stored `metadata` and `therapeutic_goals` are JSON text that sessiond wrote with JSON.stringify (or
-// checked as JSON on import), and that text is what serializing their parsed value gives: it goes into
-// the answer as stored. A record of an older schema_version takes the general path (migration first).
-import { sessionFromRecord, type SessionRecord } from './session-record.js'
+// A session's JSON text written straight from its stored record, for the user listing: what the Session
+// schema's serializer writes for sessionFromRecord(record), without building that object, parsing the
+// stored metadata and goals, and serializing them again (docs/decisions/0726 says why, what it relies
+// on, and the test that holds the two writers equal). Pure.
+import { absent, sessionFromRecord, type SessionRecord } from './session-record.js'
 import { SESSION_SCHEMA_VERSION } from './migrations.js'
 import { isoFromMs } from './time.js'
 import { SAFETY_LEVELS, SESSION_KINDS, SESSION_STATES } from '../../schemas/session.js'
 
 const CURRENT = String(SESSION_SCHEMA_VERSION)
+const REQUIRED = ['id', 'user_id', 'kind', 'state', 'safety_level'] as const
+const INTEGERS = ['total_steps', 'ttl_seconds', 'version', 'created_at', 'updated_at', 'expires_at', 'absolute_expires_at', 'completed_at'] as const
 
-const text = (value: string | undefined): string => JSON.stringify(value ?? '')
+/**
+ * Whether the record can be written field by field: of the current schema_version, with the fields the
+ * schema requires, and integers where it has numbers. Anything else (an older document, a hash written
+ * by hand) takes the general path.
+ */
+function regular (record: SessionRecord): boolean {
+  if ((record.schema_version ?? '1') !== CURRENT) return false
+  for (const field of REQUIRED) if (record[field] === undefined) return false
+  for (const field of INTEGERS) {
+    const value = record[field]
+    if (!absent(value) && !Number.isSafeInteger(Number(value))) return false
+  }
+  return true
+}
+
+const text = (value: string): string => JSON.stringify(value)
 /** The enums' values (kind, state, safety_level) as JSON, looked up instead of escaped each time. */
 const ENUM_TEXTS = new Map<string, string>([...SESSION_KINDS, ...SESSION_STATES, ...SAFETY_LEVELS].map((value) => [value, JSON.stringify(value)]))
-const enumText = (value: string | undefined): string => ENUM_TEXTS.get(value ?? '') ?? text(value)
-const textOrNull = (value: string | undefined): string => value === undefined || value === '' ? 'null' : JSON.stringify(value)
+const enumText = (value: string): string => ENUM_TEXTS.get(value) ?? text(value)
+const textOrNull = (value: string | undefined): string => absent(value) ? 'null' : text(value)
 const int = (value: string | undefined): string => String(Number(value ?? 0))
 const time = (value: string | undefined): string => `"${isoFromMs(Number(value ?? 0))!}"`
 /** Stored JSON text of an object ('{') or array ('['); `empty` where there is none (as sessionFromRecord). */
@@ -26,13 +39,13 @@ const json = (value: string | undefined, open: string, empty: string): string =>
 
 /** The Session as JSON text, as the response serializer writes it. */
 export function sessionJson (record: SessionRecord): string {
-  if ((record.schema_version ?? '1') !== CURRENT) return JSON.stringify(sessionFromRecord(record))
-  return '{"id":' + text(record.id) +
-    ',"user_id":' + text(record.user_id) +
+  if (!regular(record)) return JSON.stringify(sessionFromRecord(record))
+  return '{"id":' + text(record.id!) +
+    ',"user_id":' + text(record.user_id!) +
     ',"workspace_id":' + textOrNull(record.workspace_id) +
-    ',"kind":' + enumText(record.kind) +
-    ',"state":' + enumText(record.state) +
-    ',"safety_level":' + enumText(record.safety_level) +
+    ',"kind":' + enumText(record.kind!) +
+    ',"state":' + enumText(record.state!) +
+    ',"safety_level":' + enumText(record.safety_level!) +
     ',"therapeutic_goals":' + json(record.therapeutic_goals, '[', '[]') +
     ',"current_scene_id":' + textOrNull(record.current_scene_id) +
     ',"total_steps":' + int(record.total_steps) +
@@ -44,7 +57,7 @@ export function sessionJson (record: SessionRecord): string {
     ',"updated_at":' + time(record.updated_at) +
     ',"expires_at":' + time(record.expires_at) +
     ',"absolute_expires_at":' + time(record.absolute_expires_at) +
-    ',"completed_at":' + (record.completed_at === undefined || record.completed_at === '' ? 'null' : time(record.completed_at)) +
+    ',"completed_at":' + (absent(record.completed_at) ? 'null' : time(record.completed_at)) +
     '}'
 }
 

@@ -50,6 +50,9 @@ export function unpackSessionRecord (packed: string, count: number = SESSION_FIE
 
 const num = (value: string | undefined): number => Number(value ?? 0)
 
+/** A stored field that answers null: absent from the hash, or stored empty. */
+export const absent = (value: string | undefined): value is undefined | '' => value === undefined || value === ''
+
 function parseJson<T> (value: string | undefined, fallback: T): T {
   if (value === undefined || value === '') return fallback
   // Most sessions have no metadata and no goals: skip the parser for those.
@@ -64,12 +67,12 @@ export function sessionFromRecord (stored: SessionRecord): Session {
   return {
     id: record.id!,
     user_id: record.user_id!,
-    workspace_id: record.workspace_id === '' || record.workspace_id === undefined ? null : record.workspace_id,
+    workspace_id: absent(record.workspace_id) ? null : record.workspace_id,
     kind: record.kind as Session['kind'],
     state: record.state as Session['state'],
     safety_level: record.safety_level as Session['safety_level'],
     therapeutic_goals: parseJson<string[]>(record.therapeutic_goals, []),
-    current_scene_id: record.current_scene_id === '' || record.current_scene_id === undefined ? null : record.current_scene_id,
+    current_scene_id: absent(record.current_scene_id) ? null : record.current_scene_id,
     total_steps: num(record.total_steps),
     metadata: parseJson<Record<string, unknown>>(record.metadata, {}),
     ttl_seconds: num(record.ttl_seconds),
@@ -79,6 +82,6 @@ export function sessionFromRecord (stored: SessionRecord): Session {
     updated_at: isoFromMs(num(record.updated_at))!,
     expires_at: isoFromMs(num(record.expires_at))!,
     absolute_expires_at: isoFromMs(num(record.absolute_expires_at))!,
-    completed_at: record.completed_at === '' || record.completed_at === undefined ? null : isoFromMs(num(record.completed_at))
+    completed_at: absent(record.completed_at) ? null : isoFromMs(num(record.completed_at))
   }
 }

@@ -46,6 +46,8 @@ t.test('a session line is checked completely; the local bookkeeping is rebuilt',
   t.same(backup.session, { ...session, steps_saved: '2' }, 'keys and the publish lease dropped, steps_saved from the steps')
   t.same(backup.narrative, {})
   t.equal(backup.finalized, null)
+  const spaced = sessionBackupFrom({ session: { ...session, metadata: ' { "b" : [1, 2.50], "1" : "\\u0041" } ', therapeutic_goals: '[ "calm" ]' } })
+  t.same([spaced.session.metadata, spaced.session.therapeutic_goals], ['{"1":"A","b":[1,2.5]}', '["calm"]'], 'stored JSON is kept in the text JSON.stringify writes (0726)')
   const refused: Array<[object, RegExp]> = [
     [{ session: { ...session, version: '0' } }, /session.version is not valid/],
     [{ session: { ...session, user_id: 'bad user' } }, /session.user_id/],
@@ -59,7 +61,10 @@ t.test('a session line is checked completely; the local bookkeeping is rebuilt',
     [{ session, finalized: '{}' }, /only a completed one/],
     [{ session: { ...session, state: 'completed', completed_at: '5' } }, /a completed session/],
     [{ session, idempotency: { d1: 'garbage' } }, /idempotency.d1/],
-    [{ session, messages: 'no' }, /messages must be an array of strings/]
+    [{ session, messages: 'no' }, /messages must be an array of strings/],
+    [{ session: { ...session, therapeutic_goals: '[1,null]' } }, /session.therapeutic_goals is not valid/],
+    [{ session: { ...session, therapeutic_goals: JSON.stringify(Array.from({ length: 33 }, () => 'g')) } }, /session.therapeutic_goals is not valid/],
+    [{ session: { ...session, therapeutic_goals: JSON.stringify(['x'.repeat(257)]) } }, /session.therapeutic_goals is not valid/]
   ]
   for (const [line, message] of refused) {
     t.throws(() => sessionBackupFrom(line as Record<string, unknown>), message, JSON.stringify(line).slice(0, 100))

@@ -166,7 +166,7 @@ t.test('a listing page is, byte for byte, the sessions as GET answers them (0726
     user_id: user,
     workspace_id: 'ws-1',
     therapeutic_goals: ['calm "quotes" \\ back', 'ünïcödé ✓ 😀', 'line\nbreak\ttab\u2028'],
-    metadata: { '2': 'integer-like key', b: [1, 2.5, -0, 1e21, null, true], nested: { 'k"ey': 'v\u0001', empty: {} }, emoji: '👩‍💻', long: 'x'.repeat(300) }
+    metadata: { '2': 'integer-like key', b: [1, 2.5, -0, 1e21, null, true], nested: { 'k"ey': 'v\u0001', empty: {} }, emoji: '👩‍💻', long: 'x'.repeat(300), 'line\nkey': 1, 'sep\u2028key': 2, 'ctl\u0001"': '\ud800 lone' }
   })
   const onboarding = await createSession(app, { user_id: user, kind: 'onboarding', total_steps: 1 })
   t.equal((await app.inject({ method: 'PUT', url: `/v1/sessions/${onboarding.id}/steps/1`, payload: { a: 1 } })).statusCode, 200)
@@ -194,6 +194,7 @@ t.test('a listing page is, byte for byte, the sessions as GET answers them (0726
   t.match(whole.headers['content-type'], /^application\/json; charset=utf-8$/)
   t.equal(whole.body, `{"sessions":[${gets.join(',')}],"next_cursor":null}`)
   t.same(JSON.parse(gets[newestFirst.findIndex((s) => s.id === old.id)]!).therapeutic_goals, ['calm', 'focus'], 'the old document is shown upgraded')
+  t.same(JSON.parse(gets[newestFirst.findIndex((s) => s.id === tricky.id)]!).metadata['line\nkey'], 1, 'a key holding a line break is answered too')
 
   const first = await app.inject({ method: 'GET', url: `/v1/users/${user}/sessions?limit=4` })
   const cursor = json(first).next_cursor as string
