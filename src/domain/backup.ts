@@ -174,9 +174,10 @@ function isJson (text: string, type: 'object' | 'array'): boolean {
 
 /** Goals as the API takes them: a JSON array of at most MAX_THERAPEUTIC_GOALS strings of at most SHORT_TEXT_MAX_CHARS. */
 function isGoals (text: string): boolean {
-  if (!isJson(text, 'array')) return false
-  const goals = JSON.parse(text) as unknown[]
-  return goals.length <= MAX_THERAPEUTIC_GOALS && goals.every((goal) => typeof goal === 'string' && goal.length <= SHORT_TEXT_MAX_CHARS)
+  let goals: unknown
+  try { goals = JSON.parse(text) } catch { return false }
+  return Array.isArray(goals) && goals.length <= MAX_THERAPEUTIC_GOALS &&
+    goals.every((goal) => typeof goal === 'string' && goal.length <= SHORT_TEXT_MAX_CHARS)
 }
 
 /**

@@ -23,6 +23,9 @@ export type MaybeSealer = Sealer | null
  */
 export type Sealings = Map<string, { aad: string, plaintext: string }>
 
+/** A write's Sealings: none with encryption off, where nothing is sealed. */
+export const sealingsFor = (sealer: MaybeSealer): Sealings | undefined => sealer === null ? undefined : new Map()
+
 const sealNoting = (sealer: Sealer, plaintext: string, aad: string, sealings: Sealings | undefined): string => {
   const sealed = sealer.seal(plaintext, aad)
   sealings?.set(sealed, { aad, plaintext })

@@ -9,7 +9,7 @@ import { messageFromStored, storedMessageFields } from '../domain/message-record
 import { decodeCursor, pageOf, refuseBothStarts, type Page } from '../domain/page.js'
 import { writtenFrom, type Written } from './written.js'
 import type { Config } from '../config.js'
-import { openMembers, openMembersList, type MaybeSealer, type Sealings } from '../domain/sealed-content.js'
+import { openMembers, openMembersList, type MaybeSealer, sealingsFor } from '../domain/sealed-content.js'
 
 export type MessageOrder = 'asc' | 'desc'
 
@@ -25,7 +25,7 @@ export class MessageRepository {
 
   /** Appends a message with the next seq and trims the history to the newest maxMessagesPerSession. */
   async append (id: string, access: Access, ifMatch: string, messageId: string, body: CreateMessageBody, claim?: IdempotencyClaim): Promise<Written<Message>> {
-    const sealings: Sealings = new Map()
+    const sealings = sealingsFor(this.sealer)
     const appended = await this.store.scriptsFor(access).appendMessage(id, {
       owner: ownerArg(access), ifMatch, messageId, fields: storedMessageFields(body, this.sealer, id, sealings), role: body.role, keep: this.settings.maxMessagesPerSession, claim
     })

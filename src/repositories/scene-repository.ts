@@ -8,7 +8,7 @@ import type { Scene, Choice, EnterSceneBody, MakeChoiceBody } from '../../schema
 import { sceneFromStored, choiceFromStored } from '../domain/narrative-record.js'
 import { decodeCursor, pageOf, type Page } from '../domain/page.js'
 import { writtenFrom, type Written } from './written.js'
-import { SEALED_CHOICE_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer, type Sealings } from '../domain/sealed-content.js'
+import { SEALED_CHOICE_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer, sealingsFor } from '../domain/sealed-content.js'
 
 /** Each history keeps its newest entries only; indexes keep counting from the first entry ever. */
 export const HISTORY_KEPT = 1000
@@ -26,7 +26,7 @@ export class SceneRepository {
 
   /** Records a choice in the current scene; scene_mismatch when body.scene_id is not the current one. */
   async makeChoice (id: string, access: Access, ifMatch: string, entryId: string, body: MakeChoiceBody, claim?: IdempotencyClaim): Promise<Written<Choice>> {
-    const sealings: Sealings = new Map()
+    const sealings = sealingsFor(this.sealer)
     const fields = sealMembers(this.sealer, { scene_id: body.scene_id, choice_id: body.choice_id, label: body.label ?? null, data: body.data ?? null }, SEALED_CHOICE_MEMBERS, id, sealings)
     const appended = await this.store.scriptsFor(access).makeChoice(id, {
       owner: ownerArg(access), ifMatch, entryId, sceneId: body.scene_id, choiceId: body.choice_id, fields, keep: HISTORY_KEPT, claim

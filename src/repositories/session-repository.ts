@@ -22,7 +22,7 @@ import type { UserIndex } from './user-index.js'
 import type { SessionCache } from './session-cache.js'
 import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
-import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer, type Sealings } from '../domain/sealed-content.js'
+import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer, type Sealings, sealingsFor } from '../domain/sealed-content.js'
 
 export interface CreatedSession { session: Session, created: boolean }
 
@@ -83,7 +83,7 @@ export class SessionRepository {
     // Cluster, index first: an entry whose session never got written is pruned when listed, never the reverse.
     const files = scripts.filesOnCreate
     if (!files) await this.userIndex.add(input.user_id, id, now, now + lifetimeSeconds * 1000, { deadline: access.deadline })
-    const sealings: Sealings = new Map()
+    const sealings = sealingsFor(this.sealer)
     const { created, record } = await scripts.createSession(id, {
       userId: input.user_id,
       workspaceId: input.workspace_id ?? '',
@@ -178,7 +178,7 @@ export class SessionRepository {
       throw err
     }
     if (plan.events.length === 0) return hint ? undefined : await this.get(id, access, true) // nothing changes: a read
-    const sealings: Sealings = new Map()
+    const sealings = sealingsFor(this.sealer)
     const updated = await this.store.scriptsFor(access).updateSession(id, {
       owner: ownerArg(access),
       expectedVersion: current.version,

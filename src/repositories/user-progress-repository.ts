@@ -6,7 +6,7 @@ import { snapshotFromStored, SNAPSHOT_SCHEMA_VERSION } from '../domain/progress-
 import { decodeCursor, pageOf, type Page, type TimeIdPosition } from '../domain/page.js'
 import type { Config } from '../config.js'
 import { ANY_OWNER, type Access } from '../domain/access.js'
-import { SEALED_SNAPSHOT_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer, type Sealings } from '../domain/sealed-content.js'
+import { SEALED_SNAPSHOT_MEMBERS, openMembers, openMembersList, sealMembers, type MaybeSealer, sealingsFor } from '../domain/sealed-content.js'
 
 export class UserProgressRepository {
   constructor (
@@ -21,7 +21,7 @@ export class UserProgressRepository {
 
   /** Adds a snapshot (idempotent by id) and prunes those past the retention. */
   async add (userId: string, snapshotId: string, body: CreateSnapshotBody, access: Access = ANY_OWNER): Promise<ProgressSnapshot> {
-    const sealings: Sealings = new Map()
+    const sealings = sealingsFor(this.sealer)
     const fields = sealMembers(this.sealer, {
       user_id: userId,
       metrics: body.metrics,
