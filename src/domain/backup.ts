@@ -224,7 +224,7 @@ function sessionRecord (value: unknown): SessionRecord {
   if (JSON.stringify(value).length > BACKUP_LIMITS.sessionBytes) throw new BackupLineError('invalid_session', `session is larger than ${BACKUP_LIMITS.sessionBytes} bytes`)
   const record: SessionRecord = {}
   for (const [field, item] of Object.entries(value)) {
-    const check = SESSION_FIELDS[field]
+    const check = Object.hasOwn(SESSION_FIELDS, field) ? SESSION_FIELDS[field] : undefined
     if (check === undefined) throw new BackupLineError('invalid_session', `session.${field.slice(0, 80)} is not a session field`)
     if (typeof item !== 'string' || !check(item)) throw new BackupLineError('invalid_session', `session.${field} is not valid`)
     record[field] = CANONICAL_JSON_FIELDS.has(field) && !isSealed(item) ? JSON.stringify(JSON.parse(item)) : item

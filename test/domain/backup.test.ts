@@ -64,7 +64,10 @@ t.test('a session line is checked completely; the local bookkeeping is rebuilt',
     [{ session, messages: 'no' }, /messages must be an array of strings/],
     [{ session: { ...session, therapeutic_goals: '[1,null]' } }, /session.therapeutic_goals is not valid/],
     [{ session: { ...session, therapeutic_goals: JSON.stringify(Array.from({ length: 33 }, () => 'g')) } }, /session.therapeutic_goals is not valid/],
-    [{ session: { ...session, therapeutic_goals: JSON.stringify(['x'.repeat(257)]) } }, /session.therapeutic_goals is not valid/]
+    [{ session: { ...session, therapeutic_goals: JSON.stringify(['x'.repeat(257)]) } }, /session.therapeutic_goals is not valid/],
+    // Names an object inherits are not session fields (a fuzz case once reached Object.prototype.valueOf: a 500).
+    ...['valueOf', 'toString', 'constructor', 'hasOwnProperty', '__proto__'].map((field): [object, RegExp] =>
+      [{ session: JSON.parse(JSON.stringify(session).replace(/^\{/, `{${JSON.stringify(field)}:"x",`)) }, new RegExp(`session.${field} is not a session field`)])
   ]
   for (const [line, message] of refused) {
     t.throws(() => sessionBackupFrom(line as Record<string, unknown>), message, JSON.stringify(line).slice(0, 100))
