@@ -14,7 +14,7 @@ import type { LoadSpec } from './load-spec.js'
 import { classifyCalls } from './commandstats.js'
 import { countCommands, type CommandCount } from './monitor.js'
 import { buildReport, renderMarkdown, type MainReport, type RoundMeasurement } from './report.js'
-import { shuffled } from './stats.js'
+import { roundSchedule, type Slot } from './schedule.js'
 import { num, ms } from './format.js'
 import { runMeta, stamp } from './output.js'
 import { summarizeProfile, formatSummary } from '../profile-summary.js'
@@ -92,16 +92,17 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
   const measurements = new Map<string, RoundMeasurement[]>()
   const orders: string[][] = []
   for (let round = 1; round <= opts.rounds; round++) {
-    const order = shuffled(scenarios, opts.seed + round)
-    orders.push(order.map((s) => s.id))
-    log(`bench: round ${round}/${opts.rounds}: ${order.map((s) => s.id).join(' → ')}`)
-    for (const [position, s] of order.entries()) {
+    const order = roundSchedule(scenarios, opts.seed, round, !opts.unpaired)
+    const label = (slot: Slot): string => slot.pairedWith === null ? slot.scenario.id : `${slot.scenario.id} (for ${slot.pairedWith})`
+    orders.push(order.map(label))
+    log(`bench: round ${round}/${opts.rounds}: ${order.map(label).join(' → ')}`)
+    for (const [position, { scenario: s, pairedWith }] of order.entries()) {
       const m = await measure(specOf(s, opts.duration), serverOf(s).pid, redis, opts.settle * 1000)
-      const row: RoundMeasurement = { ...m, round, position }
+      const row: RoundMeasurement = { ...m, round, position, pairedWith }
       measurements.set(s.id, [...(measurements.get(s.id) ?? []), row])
       const bad = m.non2xx + m.errors + m.timeouts
       const calls = classifyCalls(m.redisCalls, m.requests, commands.get(s.id) ?? null)
-      log(`  ${s.id.padEnd(20)} ${num(m.rps).padStart(7)} req/s  p50 ${ms(m.p50).padStart(6)}  p99 ${ms(m.p99).padStart(6)} ms  ` +
+      log(`  ${(pairedWith === null ? s.id : `${s.id}·`).padEnd(20)} ${num(m.rps).padStart(7)} req/s  p50 ${ms(m.p50).padStart(6)}  p99 ${ms(m.p99).padStart(6)} ms  ` +
         `cpu ${num(m.serverCpuMicrosPerRequest).padStart(5)} µs/req  redis ${num(m.redisCpuMicrosPerRequest).padStart(4)} µs/req  ` +
         `calls ${num(calls.sentPerRequest, 2)} + ${num(calls.inScriptsPerRequest, 1)} in scripts/req  rss ${num(m.rssBeforeBytes / 1_048_576)}→${num(m.peakRssBytes / 1_048_576)} MB${m.peakReset ? '' : ' (peak since start)'}` +
         (opts.rate !== null && m.rps < 0.95 * opts.rate ? `  (below --rate ${opts.rate}: saturated)` : '') +
@@ -130,6 +131,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     settle: opts.settle,
     rate: opts.rate,
     seed: opts.seed,
+    paired: !opts.unpaired,
     only: opts.only,
     orders,
     seeding: seeding === null ? null : { sessions: seeding.sessions, requests: seeding.requests, seconds: seeding.seconds },

@@ -17,6 +17,8 @@ export interface Options {
   /** Also the experiments' scenarios (settings' alternatives and their control), when --only is not given. */
   experiments: boolean
   seed: number
+  /** --unpaired: each scenario once per round, its ratios against the round's one run of its peer (bench/lib/schedule.ts). */
+  unpaired: boolean
   skipBuild: boolean
   out: string
   updateReadme: boolean
@@ -54,6 +56,8 @@ export const USAGE = `npm run bench -- [options]
   --only a,b,…          only these scenarios/baselines (ids in bench/README.md)
   --experiments         also the experiments: each setting's alternative next to its control (sessiond-alike)
   --seed N              seed of the per-round shuffle (default: random, recorded)
+  --unpaired            measure each peer once per round instead of next to each sessiond scenario
+                        compared with it (the default pairs them: bench/lib/schedule.ts)
   --skip-build          do not run npm run build first (dist/ must be current)
   --out DIR             where results go (default bench/results)
   --update-readme       rewrite the table between the bench:table markers of bench/README.md
@@ -109,6 +113,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
       only: { type: 'string' },
       experiments: { type: 'boolean' },
       seed: { type: 'string' },
+      unpaired: { type: 'boolean' },
       'skip-build': { type: 'boolean' },
       out: { type: 'string' },
       'update-readme': { type: 'boolean' },
@@ -144,6 +149,7 @@ export function parseOptions (argv: string[]): Options | 'help' {
     only,
     experiments: values.experiments === true,
     seed: values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Math.floor(positive('seed', values.seed, 0, 0)),
+    unpaired: values.unpaired === true,
     skipBuild: values['skip-build'] === true,
     out: values.out ?? join(REPO_ROOT, 'bench/results'),
     updateReadme: values['update-readme'] === true,

@@ -8,7 +8,8 @@ import { EXPERIMENTS, isSessiond } from './servers.js'
 import { median, ratio, spread, type Spread } from './stats.js'
 import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
 
-export interface RoundMeasurement extends Measurement { round: number, position: number }
+/** `pairedWith`: for a peer's run, the sessiond scenario it was measured next to (bench/lib/schedule.ts). */
+export interface RoundMeasurement extends Measurement { round: number, position: number, pairedWith?: string | null }
 
 export interface TargetCheck { name: string, limit: string, value: number | null, pass: boolean | null }
 
@@ -43,11 +44,16 @@ export interface MainReport {
   non2xxTotal: number
 }
 
-const byRound = (rows: RoundMeasurement[], round: number): RoundMeasurement | undefined => rows.find((m) => m.round === round)
+/** The run of `rows` (a peer or a baseline) to compare scenario `id`'s run in `round` with: the one paired with it, else the round's first. */
+const counterpart = (rows: RoundMeasurement[], round: number, id: string): RoundMeasurement | undefined =>
+  rows.find((m) => m.round === round && m.pairedWith === id) ?? rows.find((m) => m.round === round)
 
-function perRound (s: RoundMeasurement[], other: RoundMeasurement[] | undefined, pick: (m: RoundMeasurement) => number): Spread {
+function perRound (id: string, s: RoundMeasurement[], other: RoundMeasurement[] | undefined, pick: (m: RoundMeasurement) => number): Spread {
   if (other === undefined) return spread([])
-  return spread(s.map((m) => ratio(pick(m), byRound(other, m.round) === undefined ? undefined : pick(byRound(other, m.round)!))))
+  return spread(s.map((m) => {
+    const against = counterpart(other, m.round, id)
+    return ratio(pick(m), against === undefined ? undefined : pick(against))
+  }))
 }
 
 function loadCallsOf (rows: RoundMeasurement[], monitor: CommandCount | null): ScenarioReport['loadCalls'] {
@@ -84,11 +90,11 @@ export function buildReport (
     const ratios = !isSessiond(scenario.server)
       ? null
       : {
-          rpsVsPeer: perRound(rows, peer, (m) => m.rps),
-          rpsVsBaseline: perRound(rows, base, (m) => m.rps),
-          cpuVsPeer: perRound(rows, peer, (m) => m.serverCpuMicrosPerRequest),
-          redisCpuVsPeer: perRound(rows, peer, (m) => m.redisCpuMicrosPerRequest),
-          p99VsPeer: perRound(rows, peer, (m) => m.p99)
+          rpsVsPeer: perRound(scenario.id, rows, peer, (m) => m.rps),
+          rpsVsBaseline: perRound(scenario.id, rows, base, (m) => m.rps),
+          cpuVsPeer: perRound(scenario.id, rows, peer, (m) => m.serverCpuMicrosPerRequest),
+          redisCpuVsPeer: perRound(scenario.id, rows, peer, (m) => m.redisCpuMicrosPerRequest),
+          p99VsPeer: perRound(scenario.id, rows, peer, (m) => m.p99)
         }
     const targets: TargetCheck[] = []
     const t = SCENARIO_TARGETS[scenario.id]
