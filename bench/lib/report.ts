@@ -9,7 +9,7 @@ import { median, ratio, spread, type Spread } from './stats.js'
 import { dash, mark, mib, ms, num, ratioCell, table } from './format.js'
 
 /** `pairedWith`: for a peer's run, the sessiond scenario it was measured next to (bench/lib/schedule.ts). */
-export interface RoundMeasurement extends Measurement { round: number, position: number, pairedWith?: string | null }
+export interface RoundMeasurement extends Measurement { round: number, position: number, pairedWith: string | null }
 
 export interface TargetCheck { name: string, limit: string, value: number | null, pass: boolean | null }
 

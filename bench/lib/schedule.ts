@@ -19,14 +19,15 @@ export function roundSchedule (scenarios: readonly Scenario[], seed: number, rou
   if (!paired) return shuffled(scenarios, seed + round).flatMap(alone)
   const selected = new Map(scenarios.map((s) => [s.id, s]))
   const units: Slot[][] = []
-  const peersPaired = new Set<string>()
+  // Scenarios placed in a pair: the sessiond scenario, and its peer (which then runs once per pair only).
+  const inPairs = new Set<string>()
   for (const [index, s] of scenarios.entries()) {
     const peer = s.peer === undefined ? undefined : selected.get(s.peer)
     if (!isSessiond(s.server) || peer === undefined) continue
-    peersPaired.add(peer.id)
+    inPairs.add(s.id).add(peer.id)
     const pair: Slot[] = [{ scenario: s, pairedWith: null }, { scenario: peer, pairedWith: s.id }]
     units.push((index + round) % 2 === 0 ? pair.reverse() : pair)
   }
-  for (const s of scenarios) if (!peersPaired.has(s.id) && !units.some((unit) => unit.some((slot) => slot.scenario === s))) units.push(alone(s))
+  for (const s of scenarios) if (!inPairs.has(s.id)) units.push(alone(s))
   return shuffled(units, seed + round).flat()
 }

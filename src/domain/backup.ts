@@ -130,8 +130,15 @@ const storedStep = /^(\d{1,16})\|/
 const idempotencyRecord = /^\d{1,16}\|[^|]*\|\d{1,16}\|/
 const EVENT_CODE_VALUES = new Set(Object.values(EVENT_CODES))
 
+/**
+ * An empty object without a prototype, for names that come from a backup: looking one up never finds an
+ * inherited property (`valueOf`, `constructor`), and writing `__proto__` stores an entry like any other.
+ */
+const byName = <T>(): Record<string, T> => Object.create(null) as Record<string, T>
+
 /** Fields the scripts store in a session hash (and `goals`, of schema_version 1 documents). */
-const SESSION_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
+type FieldCheck = (value: string) => boolean
+const SESSION_FIELDS: Readonly<Record<string, FieldCheck>> = Object.assign(byName<FieldCheck>(), {
   id: (v) => id.test(v),
   user_id: (v) => userId.test(v),
   workspace_id: (v) => v === '' || userId.test(v),
@@ -160,7 +167,7 @@ const SESSION_FIELDS: Readonly<Record<string, (value: string) => boolean>> = {
   keys: () => true,
   finalized_publish_lease: () => true,
   steps_saved: (v) => /^[0-9a-f]{0,25}$/.test(v)
-}
+} satisfies Record<string, FieldCheck>)
 const REQUIRED_FIELDS = ['id', 'user_id', 'kind', 'state', 'version', 'created_at', 'updated_at', 'expires_at', 'absolute_expires_at', 'ttl_seconds', 'total_steps']
 
 function isJson (text: string, type: 'object' | 'array'): boolean {
@@ -210,7 +217,7 @@ function strings (value: unknown, where: string, limits: { items: number, chars:
 
 function stringMap (value: unknown, where: string, key: RegExp): Record<string, string> {
   if (!isRecord(value)) throw new BackupLineError('invalid_session', `${where} must be an object of strings`)
-  const out: Record<string, string> = {}
+  const out = byName<string>()
   for (const [name, item] of Object.entries(value)) {
     if (typeof item !== 'string') throw new BackupLineError('invalid_session', `${where}.${name} must be a string`)
     if (!key.test(name)) throw new BackupLineError('invalid_session', `${where} has an invalid name "${name.slice(0, 80)}"`)
@@ -222,9 +229,9 @@ function stringMap (value: unknown, where: string, key: RegExp): Record<string, 
 function sessionRecord (value: unknown): SessionRecord {
   if (!isRecord(value)) throw new BackupLineError('invalid_session', 'session must be an object of strings')
   if (JSON.stringify(value).length > BACKUP_LIMITS.sessionBytes) throw new BackupLineError('invalid_session', `session is larger than ${BACKUP_LIMITS.sessionBytes} bytes`)
-  const record: SessionRecord = {}
+  const record: SessionRecord = byName()
   for (const [field, item] of Object.entries(value)) {
-    const check = Object.hasOwn(SESSION_FIELDS, field) ? SESSION_FIELDS[field] : undefined
+    const check = SESSION_FIELDS[field]
     if (check === undefined) throw new BackupLineError('invalid_session', `session.${field.slice(0, 80)} is not a session field`)
     if (typeof item !== 'string' || !check(item)) throw new BackupLineError('invalid_session', `session.${field} is not valid`)
     record[field] = CANONICAL_JSON_FIELDS.has(field) && !isSealed(item) ? JSON.stringify(JSON.parse(item)) : item

@@ -67,7 +67,9 @@ t.test('a session line is checked completely; the local bookkeeping is rebuilt',
     [{ session: { ...session, therapeutic_goals: JSON.stringify(['x'.repeat(257)]) } }, /session.therapeutic_goals is not valid/],
     // Names an object inherits are not session fields (a fuzz case once reached Object.prototype.valueOf: a 500).
     ...['valueOf', 'toString', 'constructor', 'hasOwnProperty', '__proto__'].map((field): [object, RegExp] =>
-      [{ session: JSON.parse(JSON.stringify(session).replace(/^\{/, `{${JSON.stringify(field)}:"x",`)) }, new RegExp(`session.${field} is not a session field`)])
+      [{ session: JSON.parse(JSON.stringify(session).replace(/^\{/, `{${JSON.stringify(field)}:"x",`)) }, new RegExp(`session.${field} is not a session field`)]),
+    // …nor is an entry named __proto__ dropped on the way (it was: assigning it to a plain object changed nothing).
+    [JSON.parse(`{"session":${JSON.stringify(session)},"idempotency":{"__proto__":"garbage"}}`), /idempotency.__proto__ is not a stored record/]
   ]
   for (const [line, message] of refused) {
     t.throws(() => sessionBackupFrom(line as Record<string, unknown>), message, JSON.stringify(line).slice(0, 100))
