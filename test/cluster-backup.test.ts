@@ -34,13 +34,21 @@ t.test('on a Cluster: export from every master, erase, import, and every read an
   t.teardown(() => { for (const node of nodes) node.disconnect() })
   const keys = createKeys(config.keys)
 
-  const fixture = await makeFixture(source)
-  const before = await readEverything(source, fixture)
-  const sessionNodes = new Set<number>()
-  for (const [index, node] of nodes.entries()) {
-    if ((await node.keys(keys.sessionHashPattern())).length > 0) sessionNodes.add(index)
+  // Five random ids all land on one of three masters about once in 80 runs; that fixture would not
+  // show the export walking every master, so it is made again on an empty Cluster until they spread.
+  const mastersHolding = async (): Promise<number> => {
+    let holding = 0
+    for (const node of nodes) if ((await node.keys(keys.sessionHashPattern())).length > 0) holding++
+    return holding
   }
-  t.ok(sessionNodes.size >= 2, `the sessions live on ${sessionNodes.size} masters`)
+  let fixture = await makeFixture(source)
+  for (let attempt = 1; attempt < 10 && await mastersHolding() < 2; attempt++) {
+    await Promise.all(nodes.map(async (node) => await node.flushall()))
+    fixture = await makeFixture(source)
+  }
+  const before = await readEverything(source, fixture)
+  const holding = await mastersHolding()
+  t.ok(holding >= 2, `the sessions live on ${holding} masters`)
 
   const health = json(await source.inject('/v1/admin/health/redis'))
   t.match(health, { mode: 'cluster', pool: { status: 'ready' } })

@@ -56,9 +56,14 @@ t.test('boundHeapGrowth keeps the heap closer to what is live', async (t) => {
 })
 
 t.test('allowPretenuring(false): a burst does not send later short-lived objects to the old generation', async (t) => {
-  const byDefault = pretenuringProbe(true)
-  const off = pretenuringProbe(false)
-  t.comment(`full GCs while short-lived objects are made after the burst: ${byDefault} by default, ${off} with pretenuring off`)
-  t.ok(byDefault >= 5, `V8's default pretenures the burst's site (${byDefault} full GCs; if this fails, V8 no longer does and decision 0725 can be revisited)`)
-  t.ok(off <= 2, `pretenuring off: ${off} full GCs`)
+  // GC counts vary a little with timing (one CI run on Node 24 missed a bound once): the median of three
+  // probes per setting is what is compared.
+  const median = (runs: number[]): number => runs.sort((a, b) => a - b)[1]!
+  const byDefaultRuns = [0, 1, 2].map(() => pretenuringProbe(true))
+  const offRuns = [0, 1, 2].map(() => pretenuringProbe(false))
+  const byDefault = median([...byDefaultRuns])
+  const off = median([...offRuns])
+  t.comment(`full GCs while short-lived objects are made after the burst: ${byDefaultRuns.join(', ')} by default, ${offRuns.join(', ')} with pretenuring off`)
+  t.ok(byDefault >= 5, `V8's default pretenures the burst's site (median ${byDefault} full GCs; if this fails, V8 no longer does and decision 0725 can be revisited)`)
+  t.ok(off <= 2, `pretenuring off: median ${off} full GCs`)
 })
