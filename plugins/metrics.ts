@@ -2,8 +2,9 @@
 // The service's own metrics carry the `sessiond_` prefix; process and Node defaults keep their standard names.
 // Label values are route templates, status codes and operation names: never ids.
 import fp from 'fastify-plugin'
-import { Registry, collectDefaultMetrics, Histogram, Counter, Gauge } from 'prom-client'
+import { Registry, collectDefaultMetrics, Counter, Gauge } from 'prom-client'
 import type { RedisObserver } from '../src/redis/store.js'
+import { KeyedCounter, KeyedHistogram, type CounterSeries, type HistogramSeries } from '../src/metric-series.js'
 import { SERVICE_VERSION } from '../src/version.js'
 
 /** HTTP requests take ~0.3–5 ms here; the buckets resolve that range and reach the slow tail (docs/decisions/0500). */
@@ -38,24 +39,22 @@ export default fp(async function metrics (fastify) {
     registers
   }).set({ version: SERVICE_VERSION, node_version: process.version }, 1)
 
-  const http = new Histogram({
+  // The three metrics every request feeds are keyed series (src/metric-series.ts, docs/decisions/0727).
+  const http = new KeyedHistogram({
     name: 'sessiond_http_request_duration_seconds',
     help: 'HTTP request duration by method, route template and status class',
-    labelNames: ['method', 'route', 'status_class'],
     buckets: HTTP_BUCKETS,
     registers
   })
   // The status class hides 429 and 503, which the alert rules watch: exact codes, counted apart.
-  const responses = new Counter({
+  const responses = new KeyedCounter({
     name: 'sessiond_http_responses_total',
     help: 'HTTP responses by method, route template and status code',
-    labelNames: ['method', 'route', 'status_code'],
     registers
   })
-  const redisDuration = new Histogram({
+  const redisDuration = new KeyedHistogram({
     name: 'sessiond_redis_command_duration_seconds',
     help: 'Duration of Redis operations (commands and Lua scripts) by operation',
-    labelNames: ['operation'],
     buckets: REDIS_BUCKETS,
     registers
   })
@@ -67,7 +66,7 @@ export default fp(async function metrics (fastify) {
   const decorated: Metrics = {
     registry,
     observeRedis: (operation, seconds, failed) => {
-      redisDuration.observe({ operation }, seconds)
+      redisDuration.of(operation, () => ({ operation })).observe(seconds)
       if (failed) redisErrors.inc({ operation })
     },
     redisConnectionUp: new Gauge({ name: 'sessiond_redis_connection_up', help: '1 while the Redis connection is ready', registers }),
@@ -77,14 +76,28 @@ export default fp(async function metrics (fastify) {
   }
   fastify.decorate('metrics', decorated)
 
+  // One entry per method, status and route template seen: both series of a response in one lookup.
+  const byResponse = new Map<string, { duration: HistogramSeries, count: CounterSeries }>()
+  const seriesOf = (method: string, route: string, status: number): { duration: HistogramSeries, count: CounterSeries } => {
+    const key = `${method} ${status} ${route}`
+    let found = byResponse.get(key)
+    if (found === undefined) {
+      const statusClass = STATUS_CLASSES[Math.floor(status / 100)] ?? 'other'
+      found = {
+        duration: http.of(`${method} ${statusClass} ${route}`, () => ({ method, route, status_class: statusClass })),
+        count: responses.of(key, () => ({ method, route, status_code: status }))
+      }
+      byResponse.set(key, found)
+    }
+    return found
+  }
+
   fastify.addHook('onResponse', function observeRequest (request, reply, done) {
     const route = request.routeOptions.url
     if (route !== '/metrics') {
-      const method = request.method
-      const path = route ?? 'unmatched'
-      const status = reply.statusCode
-      http.observe({ method, route: path, status_class: STATUS_CLASSES[Math.floor(status / 100)] ?? 'other' }, reply.elapsedTime / 1000)
-      responses.inc({ method, route: path, status_code: status })
+      const series = seriesOf(request.method, route ?? 'unmatched', reply.statusCode)
+      series.duration.observe(reply.elapsedTime / 1000)
+      series.count.inc()
     }
     done()
   })

@@ -6,6 +6,8 @@ import { StepParams, StepData, SaveStepResult, Step, StepList, ListStepsQuery } 
 import { saveStepExample, stepDataExample } from '../schemas/examples.js'
 import { etagOf, expectedVersion } from '../src/domain/etag.js'
 import { WRITE_UNDER_SESSION, problems } from '../src/errors.js'
+import { jsonText } from '../src/domain/json-text.js'
+import { savedStepJson } from '../src/domain/step-json.js'
 
 const tags = ['steps']
 const ifMatch = Type.Object({ 'if-match': IfMatchHeader })
@@ -30,7 +32,8 @@ const steps: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     const { id, n } = request.params
     const { version, saved } = await repos.steps.save(id, request.access, n, request.body, expectedVersion(request.headers['if-match']))
-    return await reply.header('etag', etagOf(version)).send(saved)
+    // The data's text is the one stored (remembered by jsonText): the answer does not serialize it again.
+    return await reply.header('etag', etagOf(version)).jsonText(savedStepJson(saved, jsonText(request.body)))
   })
 
   fastify.get('/sessions/:id/steps/:n', {

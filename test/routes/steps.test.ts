@@ -23,6 +23,22 @@ t.test('each saved step answers itself with progress, and the version rises by e
   t.equal(json(read).version, 5)
 })
 
+t.test('a saved step answers, byte for byte, what GET step and GET progress answer (its data text is the stored one)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const session = await createSession(app, { kind: 'onboarding', total_steps: 7 })
+  const tricky = { '2': 'integer-like key', b: [1, 2.5, -0, 1e21, null, true], nested: { 'k"ey': 'v\u0001', empty: {} }, emoji: '👩‍💻', 'line\nkey': 'x\u2028y', lone: '\ud800' }
+  for (const [n, data] of [[1, { a: 1 }], [3, tricky], [7, {}], [3, { again: 'replaced' }]] as Array<[number, object]>) {
+    const put = await putStep(app, session.id, n, data)
+    t.equal(put.statusCode, 200)
+    t.match(put.headers['content-type'], /^application\/json/)
+    const step = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/steps/${n}` })
+    const progress = await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/progress` })
+    t.equal(put.body, `${step.body.slice(0, -1)},"progress":${progress.body}}`, `step ${n}`)
+    t.same(json(put).data, data)
+  }
+  t.same(json(await putStep(app, session.id, 2, { b: 1 })).progress, { completed: 4, total: 7, percent: 57.1, completed_steps: [1, 2, 3, 7], next_step: 4, updated_at: json(await app.inject({ method: 'GET', url: `/v1/sessions/${session.id}/steps/2` })).saved_at })
+})
+
 t.test('100 concurrent saves of repeating steps from two instances: completed equals the distinct steps saved', async (t) => {
   const first = await buildTestApp(t)
   const second = await buildTestApp(t, { KEY_ENV: first.config.keys.env })
