@@ -51,8 +51,15 @@ export default fp(async function auth (fastify) {
   fastify.decorateRequest('access', null as any)
   fastify.decorateRequest('authFailure', null)
 
+  // Not authenticated: known by address (the rate limit counts it so), reaching nothing.
+  function anonymous (request: FastifyRequest): void {
+    request.principal = { kind: 'anonymous', id: request.ip }
+    request.access = NOBODY
+  }
+
   function settle (request: FastifyRequest, result: AuthResult): void {
     if ('failure' in result) {
+      anonymous(request)
       request.authFailure = result.failure
       request.log.debug({ reason: result.failure }, 'request not authenticated')
       return
@@ -68,15 +75,13 @@ export default fp(async function auth (fastify) {
       done()
       return
     }
-    request.principal = { kind: 'anonymous', id: request.ip }
-    request.access = NOBODY
     const result = authenticator.authenticate(request.headers.authorization)
     if (!(result instanceof Promise)) {
       settle(request, result)
       done()
       return
     }
-    result.then((verified) => { settle(request, verified); done() }, done)
+    result.then((verified) => { settle(request, verified); done() }, (err: Error) => { anonymous(request); done(err) })
   })
 
   fastify.addHook('preParsing', function refuseAnonymous (request, _reply, payload, done) {

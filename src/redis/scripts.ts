@@ -127,10 +127,21 @@ function stepState (reply: unknown[]): StepState {
   return { version: Number(reply[1]), totalSteps: Number(reply[2]), progressUpdatedAtMs: updatedAt === '' ? null : Number(updatedAt), stepsSaved: str(reply[4]) }
 }
 
+/** A step script's packed answer (progress_packed in lua/includes/steps.lua): the state and its extra number. */
+function packedStepState (reply: unknown[]): StepState & { extra: number } {
+  const [version, total, updatedAt, saved, extra] = String(reply[0]).split(',')
+  return { version: Number(version), totalSteps: Number(total), progressUpdatedAtMs: updatedAt === '' ? null : Number(updatedAt), stepsSaved: saved ?? '', extra: Number(extra) }
+}
+
 /** A write that appended something: what is stored, the session version after it, and whether this call stored it. */
 export interface Appended { stored: string, version: number, replayed: boolean }
 
-const appended = (reply: unknown[]): Appended => ({ stored: str(reply[1]), version: Number(reply[2]), replayed: reply[0] === 1 })
+/** An appending script's answer (appended_reply in lua/includes/idempotency.lua): '<replayed>,<version>,<stored>'. */
+function appended (reply: unknown[]): Appended {
+  const text = String(reply[0])
+  const afterVersion = text.indexOf(',', 2)
+  return { stored: text.slice(afterVersion + 1), version: Number(text.slice(2, afterVersion)), replayed: text.startsWith('1,') }
+}
 
 const claimArgs = (claim: IdempotencyClaim | undefined): [string, string] => [claim?.digest ?? '', claim?.fingerprint ?? '']
 
@@ -297,12 +308,12 @@ export class Scripts {
   // ---- steps ----
 
   async saveStep (id: string, input: { owner: Owner, ifMatch: string, step: number, data: string }): Promise<StepState & { savedAtMs: number }> {
-    const reply = await this.session('saveStep', id, [input.owner, input.ifMatch, input.step, input.data])
-    return { ...stepState(reply), savedAtMs: Number(reply[5]) }
+    const { extra, ...state } = packedStepState(await this.session('saveStep', id, [input.owner, input.ifMatch, input.step, input.data]))
+    return { ...state, savedAtMs: extra }
   }
 
   async deleteStep (id: string, input: { owner: Owner, ifMatch: string, step: number }): Promise<StepState> {
-    return stepState(await this.session('deleteStep', id, [input.owner, input.ifMatch, input.step]))
+    return packedStepState(await this.session('deleteStep', id, [input.owner, input.ifMatch, input.step]))
   }
 
   async readStep (id: string, input: { owner: Owner, step: number }): Promise<StepState & { stored: string }> {
@@ -319,7 +330,7 @@ export class Scripts {
   }
 
   async readProgress (id: string, input: { owner: Owner }): Promise<StepState> {
-    return stepState(await this.session('readProgress', id, [input.owner]))
+    return packedStepState(await this.session('readProgress', id, [input.owner]))
   }
 
   // ---- narrative ----

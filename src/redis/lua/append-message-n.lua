@@ -6,7 +6,7 @@
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 message id,
 --       4 the message's other fields (JSON object: role, content, name?, metadata?), 5 role, 6 messages kept,
 --       7 idempotency scope digest ('' = no key), 8 request fingerprint
--- Returns: {0, message, version} appended, {1, message, version} replayed
+-- Returns: appended_reply: '0,<version>,<message>' appended, '1,<version>,<message>' replayed
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 --          | {E_IDEMPOTENCY_KEY_REUSED}
 -- @include "session"
@@ -20,4 +20,4 @@ local doc = '{"id":"' .. ARGV[3] .. '","seq":' .. seq .. ',"created_at":' .. int
 push_capped(s, K_MESSAGES, tonumber(ARGV[6]), doc)
 commit(s, now, { { EV_MESSAGE_CREATED, '"' .. ARGV[3] .. '",' .. seq .. ',"' .. ARGV[5] .. '"' } }, { 'message_seq', seq })
 idempotent_store(s, ARGV[7], ARGV[8], now, doc)
-return { 0, doc, tonumber(s.version) }
+return appended_reply(0, s.version, doc)

@@ -2,7 +2,7 @@
 -- E_STEP_NOT_FOUND and changes nothing.
 -- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 step number
--- Returns: {0, version, total_steps, progress_updated_at, steps_saved}
+-- Returns: 'version,total_steps,progress_updated_at,steps_saved,' (progress_packed)
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 --          | {E_STEP_NOT_FOUND} | {E_STEP_OUT_OF_RANGE, total_steps}
 -- @include "steps"
@@ -19,4 +19,4 @@ while redis.call('LINDEX', KEYS[K_STEPS], -1) == '' do redis.call('RPOP', KEYS[K
 local now = now_ms()
 mark_step(s, n, false)
 commit(s, now, { { EV_STEP_DELETED, int_str(n) } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', int_str(now) })
-return progress_reply(s)
+return progress_packed(s)

@@ -4,7 +4,7 @@
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 entry id, 4 scene_id,
 --       5 the entry's other fields (JSON object: scene_id), 6 entries kept,
 --       7 idempotency scope digest ('' = no key), 8 request fingerprint
--- Returns: {0, entry, version} entered, {1, entry, version} replayed
+-- Returns: appended_reply: '0,<version>,<entry>' entered, '1,<version>,<entry>' replayed
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 --          | {E_IDEMPOTENCY_KEY_REUSED}
 -- @include "session"
@@ -17,4 +17,4 @@ if not s then return reply end
 local raw, index = append_entry(s, K_SCENES, ARGV[3], now, 'entered_at', ARGV[5], tonumber(ARGV[6]))
 commit(s, now, { { EV_SCENE_ENTERED, '"' .. ARGV[3] .. '",' .. cjson.encode(ARGV[4]) .. ',' .. int_str(index) } }, { 'current_scene_id', ARGV[4] })
 idempotent_store(s, ARGV[7], ARGV[8], now, raw)
-return { 0, raw, tonumber(s.version) }
+return appended_reply(0, s.version, raw)

@@ -3,7 +3,7 @@
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 entry id, 4 scene_id, 5 choice_id,
 --       6 the entry's other fields (JSON object: scene_id, choice_id, label, data), 7 entries kept,
 --       8 idempotency scope digest ('' = no key), 9 request fingerprint
--- Returns: {0, entry, version} recorded, {1, entry, version} replayed
+-- Returns: appended_reply: '0,<version>,<entry>' recorded, '1,<version>,<entry>' replayed
 --          or {E_SCENE_MISMATCH, current_scene_id ('' = none)}
 --          | {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 --          | {E_IDEMPOTENCY_KEY_REUSED}
@@ -19,4 +19,4 @@ if current == '' or current ~= ARGV[4] then return { E_SCENE_MISMATCH, current }
 local raw, index = append_entry(s, K_CHOICES, ARGV[3], now, 'made_at', ARGV[6], tonumber(ARGV[7]))
 commit(s, now, { { EV_CHOICE_MADE, '"' .. ARGV[3] .. '",' .. cjson.encode(ARGV[4]) .. ',' .. cjson.encode(ARGV[5]) .. ',' .. int_str(index) } })
 idempotent_store(s, ARGV[8], ARGV[9], now, raw)
-return { 0, raw, tonumber(s.version) }
+return appended_reply(0, s.version, raw)

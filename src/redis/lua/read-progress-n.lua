@@ -1,10 +1,10 @@
 -- Reads what progress needs; slides the session's expiry.
 -- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any)
--- Returns: {0, version, total_steps, progress_updated_at, steps_saved} or {E_SESSION_NOT_FOUND}
+-- Returns: 'version,total_steps,progress_updated_at,steps_saved,' (progress_packed) or {E_SESSION_NOT_FOUND}
 -- @include "steps"
 
 local s = load_session(ARGV[1])
 if not s then return { E_SESSION_NOT_FOUND } end
 slide(s, now_ms())
-return progress_reply(s)
+return progress_packed(s)

@@ -2,7 +2,7 @@
 -- version + 1, the event and the expiry, in one atomic run on the session's slot.
 -- KEYS: the session's keys (see includes/session.lua)
 -- ARGV: 1 owner ('' = any), 2 if-match version ('' = none), 3 step number, 4 data (JSON object)
--- Returns: {0, version, total_steps, progress_updated_at, steps_saved, saved_at}
+-- Returns: 'version,total_steps,progress_updated_at,steps_saved,saved_at' (progress_packed)
 --          or {E_SESSION_NOT_FOUND} | {E_VERSION_CONFLICT, version} | {E_NOT_WRITABLE, state} | {E_FINALIZED}
 --          | {E_STEP_OUT_OF_RANGE, total_steps}
 -- @include "steps"
@@ -28,4 +28,4 @@ else
 end
 mark_step(s, n, true)
 commit(s, now, { { EV_STEP_SAVED, int_str(n) } }, { 'steps_saved', s.steps_saved, 'progress_updated_at', saved_at })
-return progress_reply(s, saved_at)
+return progress_packed(s, saved_at)

@@ -3,8 +3,14 @@
 -- so that a request and its record are one atomic change and the record goes with the session.
 -- Needs the "session" include.
 
+-- What an appending write answers: '<0 appended | 1 replayed>,<version>,<what is stored>' as one bulk
+-- string, which the client decodes for a fraction of what an array costs it (0720).
+local function appended_reply(replayed, version, stored)
+  return replayed .. ',' .. version .. ',' .. stored
+end
+
 -- The stored reply for `digest` ('' = no key): nil when there is none (or it lapsed), {E_IDEMPOTENCY_KEY_REUSED}
--- when the key came with another request, else {1, response, version}.
+-- when the key came with another request, else appended_reply(1, version, response).
 local function idempotent_replay(digest, fingerprint, now)
   if digest == '' then return nil end
   local record = redis.call('HGET', KEYS[K_IDEMPOTENCY], digest)
@@ -15,7 +21,7 @@ local function idempotent_replay(digest, fingerprint, now)
     return nil
   end
   if stored_fingerprint ~= fingerprint then return { E_IDEMPOTENCY_KEY_REUSED } end
-  return { 1, response, tonumber(version) }
+  return appended_reply(1, version, response)
 end
 
 -- Keeps the reply of a request made with an Idempotency-Key (nothing when `digest` is '').

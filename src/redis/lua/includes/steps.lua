@@ -1,8 +1,9 @@
 -- Shared by the step scripts. Included with `-- @include "steps"` (brings in "session" too).
 -- Steps live in a list: element n is step n ('' when not saved), stored as '<saved_at_ms>|<data JSON>'.
 -- Which steps are saved is also kept in the session field steps_saved, a hex bitmap (bit n-1 = step n),
--- so progress never needs the step data. Every step script answers
--- {0, version, total_steps, progress_updated_at ('' if never), steps_saved, …}.
+-- so progress never needs the step data. A step script that answers step data answers
+-- {0, version, total_steps, progress_updated_at ('' if never), steps_saved, …} (progress_reply); one
+-- that answers only progress answers those values packed into one string (progress_packed).
 -- @include "session"
 
 local HEX = '0123456789abcdef'
@@ -33,6 +34,12 @@ local function mark_step(s, n, saved)
   local mask = bit.lshift(1, (n - 1) % 4)
   if saved then nibble = bit.bor(nibble, mask) else nibble = bit.band(nibble, bit.bnot(mask)) end
   s.steps_saved = string.sub(bits, 1, i - 1) .. string.sub(HEX, nibble + 1, nibble + 1) .. string.sub(bits, i + 1)
+end
+
+-- 'version,total_steps,progress_updated_at,steps_saved,extra' (extra: a number, or ''): one bulk string,
+-- which the client decodes for a fraction of what an array of five costs it (0720).
+local function progress_packed(s, extra)
+  return s.version .. ',' .. s.total_steps .. ',' .. (s.progress_updated_at or '') .. ',' .. (s.steps_saved or '') .. ',' .. (extra or '')
 end
 
 -- {0, version, total_steps, progress_updated_at, steps_saved} followed by `extra` values.
