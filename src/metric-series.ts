@@ -34,11 +34,14 @@ abstract class KeyedMetric<S> {
 
   protected abstract create (labels: Labels): S
 
+  protected abstract zero (series: S): void
+
   /** What prom-client's Registry asks of a metric at scrape time. */
   abstract get (): Promise<MetricData>
 
+  /** `registry.resetMetrics()`: every series back to zero, kept (callers hold them). */
   reset (): void {
-    this.series.clear()
+    for (const series of this.series.values()) this.zero(series)
   }
 }
 
@@ -77,6 +80,12 @@ export class KeyedHistogram extends KeyedMetric<HistogramSeriesValue> {
     return new HistogramSeriesValue(labels, this.bounds)
   }
 
+  protected zero (series: HistogramSeriesValue): void {
+    series.counts.fill(0)
+    series.sum = 0
+    series.count = 0
+  }
+
   async get (): Promise<MetricData> {
     const values: SeriesValue[] = []
     for (const s of this.series.values()) {
@@ -109,6 +118,10 @@ export class KeyedCounter extends KeyedMetric<CounterSeriesValue> {
 
   protected create (labels: Labels): CounterSeriesValue {
     return new CounterSeriesValue(labels)
+  }
+
+  protected zero (series: CounterSeriesValue): void {
+    series.value = 0
   }
 
   async get (): Promise<MetricData> {
