@@ -17,7 +17,9 @@ t.test('a developer\'s 700-request burst in open mode is not locked out', async 
   }
   t.same([...statuses], [[404, 700]], 'every request answered, none 429')
   t.equal(last?.headers['ratelimit-limit'], '6000')
-  t.equal(last?.headers['ratelimit-remaining'], '5300')
+  // All 700 counted in one window, unless the burst crossed a window boundary (the count starts again).
+  const remaining = Number(last?.headers['ratelimit-remaining'])
+  t.ok(remaining >= 5300 && remaining < 6000, `remaining ${remaining}: the burst is counted against 6000`)
 })
 
 t.test('with credentials configured the contract\'s 600 per minute holds', async (t) => {
