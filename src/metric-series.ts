@@ -22,11 +22,11 @@ abstract class KeyedMetric<S> {
     for (const registry of registers) registry.registerMetric(this as unknown as Metric)
   }
 
-  /** The series of `key`; `labels` is called once, when the key is first seen. */
-  of (key: string, labels: () => Labels): S {
+  /** The series of `key`; `labels` is called once, with the key, when the key is first seen. */
+  of (key: string, labels: (key: string) => Labels): S {
     let found = this.series.get(key)
     if (found === undefined) {
-      found = this.create(labels())
+      found = this.create(labels(key))
       this.series.set(key, found)
     }
     return found
