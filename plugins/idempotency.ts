@@ -32,7 +32,8 @@ function send (reply: FastifyReply, response: StoredResponse): FastifyReply {
     const value = response.headers[name]
     if (value !== undefined) reply.header(name, value)
   }
-  return reply.code(response.status).send(response.body)
+  reply.code(response.status)
+  return response.bodyText === undefined ? reply.send(response.body) : reply.jsonText(response.bodyText)
 }
 
 export default fp(async function idempotency (fastify) {
@@ -66,4 +67,4 @@ export default fp(async function idempotency (fastify) {
     }
     return send(this, response)
   })
-}, { name: 'idempotency', dependencies: ['repositories', 'auth'] })
+}, { name: 'idempotency', dependencies: ['repositories', 'auth', 'json-text-replies'] })

@@ -7,6 +7,7 @@ import { SessionSummary } from '../schemas/summary.js'
 import { createSessionExample, sessionExample } from '../schemas/examples.js'
 import { etagOf, expectedVersion, singleNoneMatch } from '../src/domain/etag.js'
 import { mayActForUser } from '../src/domain/access.js'
+import { sessionJson } from '../src/domain/session-json.js'
 import { AppError, problems } from '../src/errors.js'
 
 const tags = ['sessions']
@@ -30,15 +31,15 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
   }, async (request, reply) => {
     if (!mayActForUser(request.access, request.body.user_id)) throw new AppError('forbidden', 'A user token may only create its own sessions')
     return await reply.idempotent(async (id, claim) => {
-      const { session, created } = await repos.sessions.create(request.body, id, { access: request.access, claim })
+      const { record, created } = await repos.sessions.create(request.body, id, { access: request.access, claim })
       if (created) fastify.metrics.sessionsCreated.inc()
       return {
         status: 201,
-        body: session,
-        headers: { location: `/v1/sessions/${session.id}`, etag: etagOf(session.version) },
-        userId: session.user_id,
+        bodyText: sessionJson(record),
+        headers: { location: `/v1/sessions/${record.id!}`, etag: etagOf(Number(record.version)) },
+        userId: record.user_id!,
         // The stored response is the session's content: it is kept no longer than the session first lives.
-        keepUntilMs: Date.parse(session.expires_at)
+        keepUntilMs: Number(record.expires_at)
       }
     })
   })
@@ -79,8 +80,8 @@ const sessions: FastifyPluginAsyncTypebox = async (fastify) => {
       }
     }
   }, async (request, reply) => {
-    const session = await repos.sessions.update(request.params.id, request.access, request.body, expectedVersion(request.headers['if-match']))
-    return await reply.header('etag', etagOf(session.version)).send(session)
+    const { record, session } = await repos.sessions.update(request.params.id, request.access, request.body, expectedVersion(request.headers['if-match']))
+    return await reply.header('etag', etagOf(session.version)).jsonText(sessionJson(record))
   })
 
   fastify.get('/sessions/:id/summary', {

@@ -10,7 +10,10 @@ import { openValue, sealValue, type MaybeSealer } from '../domain/sealed-content
 
 export interface StoredResponse {
   status: number
-  body: unknown
+  /** The body, serialized by the route's response schema; or, instead: */
+  body?: unknown
+  /** the body as the JSON text that serializer would write (a route that writes it itself, 0726). */
+  bodyText?: string
   headers: Record<string, string>
   /** The user whose data the body carries: the record is erased with that user. */
   userId?: string

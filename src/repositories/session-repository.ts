@@ -24,10 +24,11 @@ import type { StatsRecorder } from './stats-recorder.js'
 import type { Config } from '../config.js'
 import { openSessionRecord, openContexts, openSteps, sealSessionField, sealSessionFields, type MaybeSealer, type Sealings, sealingsFor } from '../domain/sealed-content.js'
 
-export interface CreatedSession { session: Session, created: boolean }
+/** A create's session as stored (sealed content opened): routes answer it with sessionJson (0726). */
+export interface CreatedSession { record: SessionRecord, created: boolean }
 
 /** A session as a script answered it (opened) and as the API gives it. */
-interface Seen { record: SessionRecord, session: Session }
+export interface Seen { record: SessionRecord, session: Session }
 
 export interface CreateOptions {
   /** The caller (its request deadline bounds the create). */
@@ -101,7 +102,7 @@ export class SessionRepository {
       userIndex: files ? this.userIndex.filing(input.user_id) : undefined
     })
     if (created) this.stats.record('created')
-    return { session: this.decode(record, sealings), created }
+    return { record: openSessionRecord(this.sealer, record, sealings), created }
   }
 
   /** The session; `touch` slides the expiry. Throws session_not_found when absent or not the caller's. */
@@ -138,7 +139,7 @@ export class SessionRepository {
    * contention, as with a read first. Only a read (or a stale answer) refuses a PATCH, never a hint; a
    * caller that sent if-match gets 412 at once when the version differs.
    */
-  async update (id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Session> {
+  async update (id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Seen> {
     let basis = this.lastSeen(id, access)
     if (basis !== undefined) {
       try {
@@ -167,7 +168,7 @@ export class SessionRepository {
    * Plans `patch` over the session as `seen` and writes it with a compare-and-set on its version. From a
    * hint, what would refuse the PATCH or change nothing answers undefined instead: a read must decide.
    */
-  private async patchFrom ({ record, session: current }: Seen, hint: boolean, id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Session | undefined> {
+  private async patchFrom ({ record, session: current }: Seen, hint: boolean, id: string, access: Access, patch: PatchSessionBody, ifMatch: string): Promise<Seen | undefined> {
     let plan: PatchPlan
     try {
       if (current.state === 'completed') throw new AppError('session_finalized', 'The session is finalized and accepts no changes')
@@ -177,7 +178,7 @@ export class SessionRepository {
       if (hint) return undefined
       throw err
     }
-    if (plan.events.length === 0) return hint ? undefined : await this.get(id, access, true) // nothing changes: a read
+    if (plan.events.length === 0) return hint ? undefined : await this.read(id, access, true) // nothing changes: a read
     const sealings = sealingsFor(this.sealer)
     const updated = await this.store.scriptsFor(access).updateSession(id, {
       owner: ownerArg(access),
@@ -186,7 +187,7 @@ export class SessionRepository {
       events: plan.events,
       fields: sealSessionFields(this.sealer, { ...this.migratedFields(record), ...plan.fields }, id, sealings)
     })
-    return this.see(updated, sealings).session
+    return this.see(updated, sealings)
   }
 
   /** Everything under the session at one instant; slides the expiry like any read. */

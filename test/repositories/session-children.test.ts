@@ -5,13 +5,14 @@ import { buildTestStore } from '../helper.js'
 import type { Access } from '../../src/domain/access.js'
 import { idempotencyClaim } from '../../src/domain/idempotency.js'
 import { EXPIRY_GRACE_MS } from '../../src/domain/ttl.js'
+import { sessionFromRecord } from '../../src/domain/session-record.js'
 
 const owner: Access = { kind: 'user', userId: 'user-1' }
 const stranger: Access = { kind: 'user', userId: 'mallory' }
 
 t.test('another user\'s session is indistinguishable from a missing one, for reads and writes', async (t) => {
   const { repos, redis, keys } = await buildTestStore(t)
-  const { session } = await repos.sessions.create({ user_id: 'user-1', kind: 'narrative' })
+  const session = sessionFromRecord((await repos.sessions.create({ user_id: 'user-1', kind: 'narrative' })).record)
   const claim = idempotencyClaim({ principal: 'user:user-1', operation: 'POST /x', key: 'k' }, {})
   await repos.narrative.putContext(session.id, owner, '', 'world_state', { data: { a: 1 } })
   await repos.scenes.enterScene(session.id, owner, '', 'entry-000000000001', { scene_id: 'intro' }, claim)
@@ -48,7 +49,7 @@ t.test('another user\'s session is indistinguishable from a missing one, for rea
 
 t.test('every key written under a session and a user has a TTL, and expires with the session', async (t) => {
   const { repos, allKeys, redis, keys } = await buildTestStore(t)
-  const { session } = await repos.sessions.create({ user_id: 'user-1', kind: 'narrative', total_steps: 3 })
+  const session = sessionFromRecord((await repos.sessions.create({ user_id: 'user-1', kind: 'narrative', total_steps: 3 })).record)
   const claim = idempotencyClaim({ principal: 'user:user-1', operation: 'POST /x', key: 'k' }, {})
   await repos.steps.save(session.id, owner, 2, { a: 1 }, '')
   await repos.narrative.putContext(session.id, owner, '', 'world_state', { data: { a: 1 } })

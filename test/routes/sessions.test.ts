@@ -125,3 +125,39 @@ t.test('an empty body sent as application/json means no body: fine for DELETE, 4
   const poisoned = await app.inject({ method: 'POST', url: '/v1/sessions', headers: json0, payload: '{"user_id":"u","__proto__":{"admin":true}}' })
   t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
 })
+
+t.test('POST and PATCH answer, byte for byte, what GET answers (their JSON text is written from the record, 0726)', async (t) => {
+  const { app } = await buildTestApp(t)
+  const asGet = async (id: string): Promise<string> => {
+    const r = await app.inject({ method: 'GET', url: `/v1/sessions/${id}?touch=false` })
+    t.equal(r.statusCode, 200)
+    return r.body
+  }
+  const payload = {
+    user_id: 'textual',
+    workspace_id: 'ws-1',
+    therapeutic_goals: ['calm "quotes" \\ back', 'ünïcödé ✓ 😀', 'line\nbreak\ttab\u2028'],
+    metadata: { '2': 'integer-like key', b: [1, 2.5, -0, 1e21, null, true], nested: { 'k"ey': 'v\u0001', empty: {} }, emoji: '👩‍💻', 'line\nkey': 1, 'sep\u2028key': 2, 'ctl\u0001"': '\ud800 lone' }
+  }
+  const created = await app.inject({ method: 'POST', url: '/v1/sessions', payload, headers: { 'idempotency-key': 'text-1' } })
+  t.equal(created.statusCode, 201)
+  t.match(created.headers['content-type'], /^application\/json; charset=utf-8$/)
+  const id = json(created).id as string
+  t.equal(created.body, await asGet(id), 'the create')
+  t.same(json(created).metadata, payload.metadata, 'metadata as sent')
+  const replayed = await app.inject({ method: 'POST', url: '/v1/sessions', payload, headers: { 'idempotency-key': 'text-1' } })
+  t.equal(replayed.headers['idempotent-replayed'], 'true')
+  t.equal(replayed.body, created.body, 'its Idempotency-Key replay')
+  t.equal(replayed.headers.etag, created.headers.etag)
+  t.equal(replayed.headers.location, created.headers.location)
+
+  // (Messages name the patch by its position: a raw U+2028 in a message would break the TAP stream.)
+  const patches = [{ metadata: { b: null, added: 'x\u2028y' } }, { state: 'paused' }, { therapeutic_goals: [] }, { state: 'paused' }]
+  for (const [n, patch] of patches.entries()) {
+    const patched = await app.inject({ method: 'PATCH', url: `/v1/sessions/${id}`, payload: patch })
+    t.equal(patched.statusCode, 200, `PATCH ${n}`)
+    t.match(patched.headers['content-type'], /^application\/json; charset=utf-8$/)
+    t.equal(patched.headers.etag, `"${String(json(patched).version)}"`)
+    t.equal(patched.body, await asGet(id), `PATCH ${n} answers what GET answers`)
+  }
+})
