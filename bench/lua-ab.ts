@@ -1,11 +1,15 @@
-// Redis CPU per call of the save-step script (PUT step's one round trip) as built, against a variant of
-// it: both loaded into a private redis-server and called on the same 50 onboarding sessions, batch by
-// batch in alternation (this machine's speed drifts within seconds), each batch read from `INFO
-// commandstats` (evalsha usec_per_call). What the Lua of a write costs, without HTTP or Node around it.
-//   npx tsx bench/lua-ab.ts --write /tmp/save-step.lua     # the script as sessiond sends it, to edit
-//   npx tsx bench/lua-ab.ts /tmp/variant.lua [--rounds 40]  # built vs variant
+// Redis CPU per call of one write's script as built, against variants of it: all loaded into a private
+// redis-server and called batch by batch in alternation (this machine's speed drifts within seconds),
+// each batch read from `INFO commandstats` (evalsha usec_per_call). What the Lua of a write costs,
+// without HTTP or Node around it.
+//   --script save-step (default): PUT step's script, on the same 50 onboarding sessions;
+//   --script create-session: POST session's script, each call on a fresh id, filed in one of 5 000
+//     users' indexes (as where Redis is one server).
+//   npx tsx bench/lua-ab.ts [--script S] --write /tmp/x.lua           # the script as sessiond sends it, to edit
+//   npx tsx bench/lua-ab.ts [--script S] /tmp/a.lua [/tmp/b.lua …] [--rounds 40]   # built vs each variant
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import type { Redis } from 'ioredis'
 import { Workspace } from './lib/workspace.js'
 import { startRedis } from './lib/redis-server.js'
 import { median } from './lib/stats.js'
@@ -15,47 +19,85 @@ import { createKeys } from '../src/redis/keys.js'
 
 const BATCH = 3000
 const SESSIONS = 50
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { write: { type: 'string' }, rounds: { type: 'string' } } })
+const USERS = 5000
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { write: { type: 'string' }, rounds: { type: 'string' }, script: { type: 'string' } } })
 const keys = createKeys({ system: 'sessiond', env: 'bench' })
 const definitions = loadScriptDefinitions(luaConstants({ publishCommand: 'PUBLISH' }, keys))
 const script = (name: string): string => definitions.find((d) => d.name === name)!.lua
 
+/** What EVALSHA takes after the sha: the key count, the keys, the arguments. */
+type CallArgs = [keyCount: number, ...keysAndArgs: string[]]
+
+/** The arguments of one create: fresh id `n`, a user among USERS, a small metadata object. */
+function createArgs (n: number): CallArgs {
+  const id = `s${String(n).padStart(21, '0')}`
+  const user = `u${n % USERS}`
+  const k = [...keys.scriptKeys(id), keys.userSessions(user)]
+  return [k.length, ...k, id, user, '', 'generic', 'active', 'none', '["focus"]', '23', '{"plan":"pro","source":"bench"}', '86400', '2592000', '2', '"generic"', '', '600000']
+}
+
+interface Subject {
+  name: string
+  /** Makes what the calls need; returns the arguments of call n (after the sha). */
+  prepare: (r: Redis) => Promise<(n: number) => CallArgs>
+}
+
+const SUBJECTS: Record<string, Subject> = {
+  'save-step': {
+    name: 'saveStep',
+    prepare: async (r) => {
+      const create = await r.script('LOAD', script('createSession')) as string
+      const ids = Array.from({ length: SESSIONS }, (_, i) => `s${String(i).padStart(21, '0')}`)
+      for (const id of ids) {
+        const k = keys.scriptKeys(id)
+        await r.evalsha(create, k.length, ...k, id, 'u1', '', 'onboarding', 'active', 'normal', '[]', '23', '{}', '3600', '86400', '2', '', '', '')
+      }
+      const data = JSON.stringify({ answer: 'x'.repeat(180) })
+      return (n) => {
+        const k = keys.scriptKeys(ids[n % SESSIONS]!)
+        return [k.length, ...k, 'u1', '', String(1 + (n % 23)), data]
+      }
+    }
+  },
+  'create-session': { name: 'createSession', prepare: async () => createArgs }
+}
+
+const subject = SUBJECTS[values.script ?? 'save-step']
+if (subject === undefined) throw new Error(`--script: one of ${Object.keys(SUBJECTS).join(', ')}`)
+
 if (values.write !== undefined) {
-  writeFileSync(values.write, script('saveStep'))
+  writeFileSync(values.write, script(subject.name))
   process.stdout.write(`wrote ${values.write}\n`)
 } else {
-  const variant = positionals[0] === undefined ? script('saveStep') : readFileSync(positionals[0], 'utf8')
+  const variants = [script(subject.name), ...positionals.map((file) => readFileSync(file, 'utf8'))]
+  const labels = ['built', ...positionals]
   const ws = new Workspace()
   try {
     const redis = await startRedis(ws.dir)
     ws.add(redis.stop)
     const r = redis.client
-    const create = await r.script('LOAD', script('createSession')) as string
-    const shas = [await r.script('LOAD', script('saveStep')) as string, await r.script('LOAD', variant) as string]
-    const ids = Array.from({ length: SESSIONS }, (_, i) => `s${String(i).padStart(21, '0')}`)
-    for (const id of ids) {
-      const k = keys.scriptKeys(id)
-      await r.evalsha(create, k.length, ...k, id, 'u1', '', 'onboarding', 'active', 'normal', '[]', '23', '{}', '3600', '86400', '2', '', '', '')
-    }
-    const data = JSON.stringify({ answer: 'x'.repeat(180) })
-    const micros: [number[], number[]] = [[], []]
+    const shas = await Promise.all(variants.map(async (lua) => await r.script('LOAD', lua) as string))
+    const args = await subject.prepare(r)
+    const micros: number[][] = variants.map(() => [])
     let n = 0
     for (let round = 0; round < Number(values.rounds ?? 40); round++) {
-      for (const v of round % 2 === 0 ? [0, 1] : [1, 0]) {
+      const order = variants.map((_, v) => v)
+      if (round % 2 === 1) order.reverse()
+      for (const v of order) {
         await r.config('RESETSTAT')
         const pipeline = r.pipeline()
-        for (let i = 0; i < BATCH; i++) {
-          const k = keys.scriptKeys(ids[i % SESSIONS]!)
-          pipeline.evalsha(shas[v]!, k.length, ...k, 'u1', '', String(1 + (n++ % 23)), data)
-        }
+        for (let i = 0; i < BATCH; i++) pipeline.evalsha(shas[v]!, ...args(n++))
         const [first] = (await pipeline.exec())!
-        if (first![0] !== null || (first![1] as unknown[])[0] !== 0) throw new Error(`${v === 0 ? 'built' : 'variant'} answered ${JSON.stringify(first)}`)
-        micros[v as 0 | 1].push(Number(/cmdstat_evalsha:.*usec_per_call=([0-9.]+)/.exec(await r.info('commandstats'))![1]))
+        if (first![0] !== null || (Array.isArray(first![1]) && first![1][0] !== 0)) throw new Error(`${labels[v]!} answered ${JSON.stringify(first)}`)
+        micros[v]!.push(Number(/cmdstat_evalsha:.*usec_per_call=([0-9.]+)/.exec(await r.info('commandstats'))![1]))
       }
     }
-    const ratios = micros[1].map((b, i) => b / micros[0][i]!)
-    process.stdout.write(`built ${median(micros[0])!.toFixed(2)} µs/call, variant ${median(micros[1])!.toFixed(2)} µs/call; ` +
-      `variant ÷ built per round: median ${median(ratios)!.toFixed(3)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})\n`)
+    process.stdout.write(`${labels[0]!}: ${median(micros[0]!)!.toFixed(2)} µs/call\n`)
+    for (let v = 1; v < variants.length; v++) {
+      const ratios = micros[v]!.map((b, i) => b / micros[0]![i]!)
+      process.stdout.write(`${labels[v]!}: ${median(micros[v]!)!.toFixed(2)} µs/call; ÷ built per round: median ${median(ratios)!.toFixed(3)} ` +
+        `(${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})\n`)
+    }
   } finally {
     await ws.close()
   }
