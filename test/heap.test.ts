@@ -60,14 +60,15 @@ t.test('boundHeapGrowth keeps the heap closer to what is live', async (t) => {
 })
 
 t.test('allowPretenuring(false): a burst does not send later short-lived objects to the old generation', async (t) => {
-  // GC counts vary a little with timing (CI runs on Node 24 missed a bound twice, with the smaller burst):
-  // the median of three probes per setting is what is compared.
-  const median = (runs: number[]): number => runs.sort((a, b) => a - b)[1]!
-  const byDefaultRuns = [0, 1, 2].map(() => pretenuringProbe(true))
+  // Whether V8's default pretenures in one probe depends on timing: under CI's parallel load Node 24
+  // pretenured in about two probes of three (CI runs saw 18, 1, 1 and 18, 1, 19). That V8 does it is
+  // shown by one probe that pretenures, tried up to six times; what sessiond relies on, that with
+  // pretenuring off it does not happen, by the median of three probes.
+  const byDefaultRuns: number[] = []
+  while (byDefaultRuns.length < 6 && !byDefaultRuns.some((gcs) => gcs >= 5)) byDefaultRuns.push(pretenuringProbe(true))
   const offRuns = [0, 1, 2].map(() => pretenuringProbe(false))
-  const byDefault = median([...byDefaultRuns])
-  const off = median([...offRuns])
+  const off = [...offRuns].sort((a, b) => a - b)[1]!
   t.comment(`full GCs while short-lived objects are made after the burst: ${byDefaultRuns.join(', ')} by default, ${offRuns.join(', ')} with pretenuring off`)
-  t.ok(byDefault >= 5, `V8's default pretenures the burst's site (median ${byDefault} full GCs; if this fails, V8 no longer does and decision 0725 can be revisited)`)
+  t.ok(byDefaultRuns.some((gcs) => gcs >= 5), `V8's default pretenures the burst's site (${byDefaultRuns.join(', ')} full GCs; if this fails, V8 no longer does and decision 0725 can be revisited)`)
   t.ok(off <= 2, `pretenuring off: median ${off} full GCs`)
 })
