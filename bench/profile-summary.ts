@@ -26,6 +26,8 @@ function origin (frame: CallFrame): string {
   if (pkg !== null) return pkg[1]!
   if (frame.url.startsWith('node:')) return 'node'
   if (frame.url === '') return '(native)'
+  // A peer's own code (bench/baselines/*.ts), when a peer is the profile.
+  if (/\/bench\//.test(frame.url)) return 'bench'
   return 'sessiond'
 }
 

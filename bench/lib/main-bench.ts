@@ -17,9 +17,17 @@ import { buildReport, renderMarkdown, type MainReport, type RoundMeasurement } f
 import { roundSchedule, type Slot } from './schedule.js'
 import { num, ms } from './format.js'
 import { runMeta, stamp } from './output.js'
-import { summarizeProfile, formatSummary } from '../profile-summary.js'
+import { summarizeProfile, formatSummary, formatComparison } from '../profile-summary.js'
 
 const log = (line: string): void => { process.stderr.write(`${line}\n`) }
+
+/** The peers `--cpu-prof` profiles beside sessiond. */
+const PROFILED_PEERS = ['peer-get-session', 'peer-put-step'] as const
+
+/** The main thread's profiles in `dir` (`CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile`, thread 0), oldest first. */
+function mainThreadProfiles (dir: string): string[] {
+  return readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort().map((f) => join(dir, f))
+}
 
 /**
  * The scenarios of --only (ids checked by parseOptions), in their listed order; without it every scenario
@@ -45,7 +53,7 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
   const start = async (name: ServerName, cpuProfDir?: string): Promise<ServerProcess> => {
     const server = isSessiond(name)
       ? await startSessiond(ctx, { cpuProfDir, logName: name, env: SESSIOND_VARIANTS[name] })
-      : await startBaseline(name, ctx)
+      : await startBaseline(name, ctx, cpuProfDir)
     running.set(name, server)
     ws.add(async () => { await server.stop() })
     return server
@@ -67,7 +75,13 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
     profileDir = join(REPO_ROOT, 'bench/profiles', stamp())
     await running.get('sessiond')!.stop()
     await start('sessiond', profileDir)
-    log(`bench: profiling sessiond into ${profileDir}`)
+    // The peers measured too, each into its own folder, so that sessiond's profile can be set beside theirs.
+    for (const peer of PROFILED_PEERS) {
+      if (!running.has(peer)) continue
+      await running.get(peer)!.stop()
+      await start(peer, join(profileDir, peer))
+    }
+    log(`bench: profiling sessiond into ${profileDir}, and each peer that runs into a folder of its own there`)
   }
 
   const serverOf = (s: Scenario): ServerProcess => running.get(s.server)!
@@ -113,11 +127,19 @@ export async function runMain (opts: Options, ws: Workspace): Promise<MainReport
   const redisInfo = await redis.info('server')
   if (profileDir !== undefined) {
     await running.get('sessiond')!.stop()
-    const files = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile'))
+    const files = mainThreadProfiles(profileDir)
     if (files.length === 0) log(`bench: no .cpuprofile was written into ${profileDir}`)
     for (const file of files) {
-      log(`bench: profile ${join(profileDir, file)}`)
-      log(formatSummary(summarizeProfile(join(profileDir, file)), 25))
+      log(`bench: profile ${file}`)
+      log(formatSummary(summarizeProfile(file), 25))
+    }
+    for (const peer of PROFILED_PEERS) {
+      if (!running.has(peer) || files.length === 0) continue
+      await running.get(peer)!.stop()
+      const [peerFile] = mainThreadProfiles(join(profileDir, peer))
+      if (peerFile === undefined) continue
+      log(`bench: sessiond (A) beside ${peer} (B), ${peerFile}`)
+      log(formatComparison(summarizeProfile(files[0]!), summarizeProfile(peerFile), 25))
     }
   }
 

@@ -88,12 +88,15 @@ export async function startSessiond (ctx: ServerContext, opts: SessiondOptions =
   })
 }
 
-export async function startBaseline (name: BaselineName, ctx: ServerContext): Promise<ServerProcess> {
+/** `cpuProfDir`: `node --cpu-prof --cpu-prof-dir <dir>` (tsx's loader thread writes a profile of its own there too). */
+export async function startBaseline (name: BaselineName, ctx: ServerContext, cpuProfDir?: string): Promise<ServerProcess> {
   const port = await freePort()
+  const profile = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir]
+  if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true })
   return await startServer({
     name,
     command: process.execPath,
-    args: ['--import', 'tsx', join(REPO_ROOT, 'bench/baselines', `${name}.ts`)],
+    args: [...profile, '--import', 'tsx', join(REPO_ROOT, 'bench/baselines', `${name}.ts`)],
     // tsx resolves its loader from the repository's node_modules.
     cwd: REPO_ROOT,
     port,
