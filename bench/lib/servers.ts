@@ -48,6 +48,13 @@ function baseEnv (): Record<string, string> {
   return { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp' }
 }
 
+/** Node's options that write a CPU profile into `dir` when the process stops (none without a dir). */
+function profiling (dir: string | undefined): string[] {
+  if (dir === undefined) return []
+  mkdirSync(dir, { recursive: true })
+  return ['--cpu-prof', '--cpu-prof-dir', dir]
+}
+
 export interface SessiondOptions {
   /** `node --cpu-prof --cpu-prof-dir <dir>`: the profile is written when the server stops. */
   cpuProfDir?: string
@@ -59,11 +66,7 @@ export interface SessiondOptions {
 export async function startSessiond (ctx: ServerContext, opts: SessiondOptions = {}): Promise<ServerProcess> {
   if (!existsSync(SESSIOND_ENTRY)) throw new Error(`${SESSIOND_ENTRY} is missing: run npm run build (or drop --skip-build)`)
   const port = await freePort()
-  const args = [SESSIOND_ENTRY]
-  if (opts.cpuProfDir !== undefined) {
-    mkdirSync(opts.cpuProfDir, { recursive: true })
-    args.unshift('--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir)
-  }
+  const args = [...profiling(opts.cpuProfDir), SESSIOND_ENTRY]
   return await startServer({
     name: 'sessiond',
     command: process.execPath,
@@ -91,12 +94,10 @@ export async function startSessiond (ctx: ServerContext, opts: SessiondOptions =
 /** `cpuProfDir`: `node --cpu-prof --cpu-prof-dir <dir>` (tsx's loader thread writes a profile of its own there too). */
 export async function startBaseline (name: BaselineName, ctx: ServerContext, cpuProfDir?: string): Promise<ServerProcess> {
   const port = await freePort()
-  const profile = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir]
-  if (cpuProfDir !== undefined) mkdirSync(cpuProfDir, { recursive: true })
   return await startServer({
     name,
     command: process.execPath,
-    args: [...profile, '--import', 'tsx', join(REPO_ROOT, 'bench/baselines', `${name}.ts`)],
+    args: [...profiling(cpuProfDir), '--import', 'tsx', join(REPO_ROOT, 'bench/baselines', `${name}.ts`)],
     // tsx resolves its loader from the repository's node_modules.
     cwd: REPO_ROOT,
     port,
