@@ -4,7 +4,8 @@
 // without HTTP or Node around it.
 //   --script save-step (default): PUT step's script, on the same 50 onboarding sessions;
 //   --script create-session: POST session's script, each call on a fresh id, filed in one of 5 000
-//     users' indexes (as where Redis is one server).
+//     users' indexes (as where Redis is one server);
+//   --script read-session: GET session's script (touch on, no version held) on the same 50 sessions.
 //   npx tsx bench/lua-ab.ts [--script S] --write /tmp/x.lua           # the script as sessiond sends it, to edit
 //   npx tsx bench/lua-ab.ts [--script S] /tmp/a.lua [/tmp/b.lua …] [--rounds 40]   # built vs each variant
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -42,16 +43,22 @@ interface Subject {
   prepare: (r: Redis) => Promise<(n: number) => CallArgs>
 }
 
+/** SESSIONS onboarding sessions of user u1, made by the create script; their ids. */
+async function seedSessions (r: Redis): Promise<string[]> {
+  const create = await r.script('LOAD', script('createSession')) as string
+  const ids = Array.from({ length: SESSIONS }, (_, i) => `s${String(i).padStart(21, '0')}`)
+  for (const id of ids) {
+    const k = keys.scriptKeys(id)
+    await r.evalsha(create, k.length, ...k, id, 'u1', '', 'onboarding', 'active', 'normal', '[]', '23', '{}', '3600', '86400', '2', '', '', '')
+  }
+  return ids
+}
+
 const SUBJECTS: Record<string, Subject> = {
   'save-step': {
     name: 'saveStep',
     prepare: async (r) => {
-      const create = await r.script('LOAD', script('createSession')) as string
-      const ids = Array.from({ length: SESSIONS }, (_, i) => `s${String(i).padStart(21, '0')}`)
-      for (const id of ids) {
-        const k = keys.scriptKeys(id)
-        await r.evalsha(create, k.length, ...k, id, 'u1', '', 'onboarding', 'active', 'normal', '[]', '23', '{}', '3600', '86400', '2', '', '', '')
-      }
+      const ids = await seedSessions(r)
       const data = JSON.stringify({ answer: 'x'.repeat(180) })
       return (n) => {
         const k = keys.scriptKeys(ids[n % SESSIONS]!)
@@ -59,7 +66,17 @@ const SUBJECTS: Record<string, Subject> = {
       }
     }
   },
-  'create-session': { name: 'createSession', prepare: async () => createArgs }
+  'create-session': { name: 'createSession', prepare: async () => createArgs },
+  'read-session': {
+    name: 'readSession',
+    prepare: async (r) => {
+      const ids = await seedSessions(r)
+      return (n) => {
+        const k = keys.scriptKeys(ids[n % SESSIONS]!)
+        return [k.length, ...k, 'u1', '1', '']
+      }
+    }
+  }
 }
 
 const subject = SUBJECTS[values.script ?? 'save-step']

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Redis } from 'ioredis'
-import { foldConstants, loadScriptDefinitions, luaString, renderConstants } from '../../src/redis/script-loader.js'
+import { dropUnusedDefinitions, foldConstants, loadScriptDefinitions, luaString, renderConstants } from '../../src/redis/script-loader.js'
 import { luaConstants, SCRIPT_NAMES } from '../../src/redis/scripts.js'
 import { SCRIPT_ERRORS, StaleWriteError, unwrapScriptReply } from '../../src/redis/script-errors.js'
 import { isRedisUnavailable } from '../../src/redis/unavailable.js'
@@ -59,7 +59,7 @@ t.test('a script file without <name>-<numberOfKeys>.lua is refused with its name
 })
 
 t.test('@include pulls in the include file once, in place of the directive; "constants" is generated', async (t) => {
-  const dir = scratchDir(t, { 'uses-page-1.lua': '-- header\n-- @include "page"\n-- @include "page"\n-- @include "constants"\nreturn 1\n' })
+  const dir = scratchDir(t, { 'uses-page-1.lua': '-- header\n-- @include "page"\n-- @include "page"\n-- @include "constants"\nreturn take_page(LIST, ANSWER)\n' })
   const [script] = loadScriptDefinitions({ ANSWER: 42, MODE: 'PUBLISH', LIST: { lua: '{1, 2}' } }, dir)
   t.ok(script!.lua.startsWith('-- header\n'))
   t.ok(script!.lua.includes(includeSource('page')), 'the include text is in the script')
@@ -67,7 +67,48 @@ t.test('@include pulls in the include file once, in place of the directive; "con
   t.ok(script!.lua.includes('local LIST = {1, 2}\n'), 'a table constant becomes a Lua local')
   t.notMatch(script!.lua, /local (ANSWER|MODE)\b/, 'a number or string constant is written where it is used, not declared')
   t.notMatch(script!.lua, /^--\s*@include\s/m, 'no directive is left')
-  t.ok(script!.lua.trimEnd().endsWith('return 1'))
+  t.ok(script!.lua.trimEnd().endsWith('return take_page(LIST, 42)'))
+})
+
+t.test('a script leaves out the helpers and table constants it never uses, also those only unused ones use', async (t) => {
+  const lua = [
+    '-- header',
+    'local USED = {1, 2}',
+    "local UNUSED = {'a'}",
+    "local ONLY_IN_UNUSED = 'x'",
+    'local NOW',
+    'local function helper(a)',
+    '  return a + #USED',
+    'end',
+    '',
+    'local function unused_helper()',
+    '  -- helper(1) in a comment is no use',
+    '  return ONLY_IN_UNUSED .. NOW',
+    'end',
+    'local function recursive(n)',
+    '  if n == 0 then return 0 end',
+    '  return recursive(n - 1)',
+    'end',
+    'local s = {}',
+    "return helper(s.unused_helper) .. 'UNUSED' .. s:recursive()"
+  ].join('\n')
+  t.equal(dropUnusedDefinitions(lua), [
+    '-- header',
+    'local USED = {1, 2}',
+    'local function helper(a)',
+    '  return a + #USED',
+    'end',
+    '',
+    'local s = {}',
+    "return helper(s.unused_helper) .. 'UNUSED' .. s:recursive()"
+  ].join('\n'), 'a name in a string, a comment, a field or its own body is not a use')
+  const kept = 'local KEYS = (function (passed)\n  return passed\nend)(KEYS)\nlocal function odd(x)\nreturn x\nend\nreturn 1'
+  t.equal(dropUnusedDefinitions(kept), kept, 'what is not a one-line local or an indented function body stays')
+  for (const script of definitions) {
+    const names = [...script.lua.matchAll(/^local function ([A-Za-z_]\w*)/gm)].map((m) => m[1]!)
+    const code = script.lua.replace(/--[^\n]*/g, '').replace(/'(?:[^'\\\n]|\\.)*'/g, "''")
+    for (const name of names) t.ok(code.split(new RegExp(`(?<![.:\\w])${name}\\b`)).length > 2, `${script.name} uses ${name}`)
+  }
 })
 
 t.test('the Lua constants are generated from the TypeScript facts: key order, error codes, limits', async (t) => {
@@ -125,7 +166,7 @@ t.test('every script file has its typed method name, and every name its file', a
 
 t.test('scripts on session keys take their keys from the caller: every key on a Cluster, the script keys elsewhere', async (t) => {
   for (const script of definitions) {
-    if (!script.lua.includes('local function load_session')) continue
+    if (!script.lua.includes('local KEYS = (function (passed)')) continue
     t.equal(script.numberOfKeys, undefined, `${script.name} is a -n script`)
   }
 })
@@ -135,7 +176,7 @@ t.test('a session script names every session key exactly as the key builder does
   const redis = new Redis(server.url)
   t.teardown(() => redis.disconnect())
   const lua = loadScriptDefinitions(constants).find((s) => s.name === 'readSession')!.lua
-    .replace(/\nlocal function load_session[\s\S]*$/, `\nlocal all = {}\nfor i = 1, ${SESSION_KEY_TYPES.length} do all[i] = KEYS[i] end\nreturn all\n`)
+    .replace(/(\nend\)\(KEYS\)\n)[\s\S]*$/, '$1').replace(/$/, `\nlocal all = {}\nfor i = 1, ${SESSION_KEY_TYPES.length} do all[i] = KEYS[i] end\nreturn all\n`)
   for (const id of ['abc', 'x'.repeat(64), "it's%1[]", 'a-b_c', '}{']) {
     const named = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys(id))
     t.same(named, keys.sessionKeys(id), `session ${JSON.stringify(id)}`)
@@ -266,8 +307,8 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   const server = await testRedis()
   const redis = new Redis(server.url)
   t.teardown(() => redis.disconnect())
-  const lua = loadScriptDefinitions(constants).find((s) => s.name === 'readSession')!.lua
-    .replace(/\nlocal v = load_fields[\s\S]*$/, '\nreturn session_packed({ id = ARGV[1], user_id = ARGV[2], metadata = ARGV[3], goals = ARGV[4] })\n')
+  const lua = loadScriptDefinitions(constants).find((s) => s.name === 'updateSession')!.lua
+    .replace(/\nlocal s = load_session\(ARGV\[1\]\)[\s\S]*$/, '\nreturn session_packed({ id = ARGV[1], user_id = ARGV[2], metadata = ARGV[3], goals = ARGV[4] })\n')
   const packed = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys('s1'), 's1', 'user-1', '{"a":"\\u0000"}', 'calm') as string
   t.equal(packed.split('\u0000').length, SESSION_FIELDS.length)
   t.same(unpackSessionRecord(packed), { id: 's1', user_id: 'user-1', metadata: '{"a":"\\u0000"}', goals: 'calm' })
