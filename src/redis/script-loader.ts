@@ -1,12 +1,13 @@
 // Lua script loader in the BullMQ style: each script is lua/<name>-<numberOfKeys>.lua with a header
 // listing KEYS, ARGV and Returns; `-- @include "x"` pulls in lua/includes/x.lua once. The include
 // "constants" is generated from TypeScript (key order, error codes, limits), so a fact the scripts share
-// with the service is stated once. defineCommand is called once per client, which also gives EVALSHA
-// with a transparent fallback to EVAL on NOSCRIPT.
+// with the service is stated once. Each script is sent as a LoadedScript (script-call.ts: EVAL once per
+// connection, then EVALSHA, and EVAL again on NOSCRIPT).
 import { readdirSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import type { RedisClient } from './client.js'
+import { LoadedScript } from './script-call.js'
 
 /** numberOfKeys undefined: `<name>-n.lua`, whose caller passes the number of keys first. */
 export interface ScriptDefinition { name: string, numberOfKeys: number | undefined, lua: string }
@@ -111,11 +112,14 @@ export function loadScriptDefinitions (constants: LuaConstants, dir: string = lu
     })
 }
 
-/** Defines every script as a command on the client; returns each name with its number of keys. */
-export function defineScripts (client: RedisClient, constants: LuaConstants): Map<string, number | undefined> {
+/**
+ * Every script, each sent as LoadedScript (script-call.ts) by name. Each is also defined as an ioredis
+ * command on the client, for REDIS_WRITES=auto-pipeline, whose batching only ioredis' own commands join.
+ */
+export function defineScripts (client: RedisClient, constants: LuaConstants): Map<string, LoadedScript> {
   const definitions = loadScriptDefinitions(constants)
   for (const script of definitions) {
     client.defineCommand(script.name, script.numberOfKeys === undefined ? { lua: script.lua } : { numberOfKeys: script.numberOfKeys, lua: script.lua })
   }
-  return new Map(definitions.map((s) => [s.name, s.numberOfKeys]))
+  return new Map(definitions.map((s) => [s.name, new LoadedScript(s.lua, s.numberOfKeys)]))
 }

@@ -8,6 +8,7 @@ import { defineScripts } from './script-loader.js'
 import { LONG_SCRIPTS, Scripts, luaConstants, type ScriptArg, type ScriptName, type ScriptOptions } from './scripts.js'
 import { isRedisUnavailable } from './unavailable.js'
 import { flushWrites } from './coalesced-writes.js'
+import type { LoadedScript } from './script-call.js'
 import { AppError, RedisUnavailableError } from '../errors.js'
 import { RequestDeadlineExceeded } from '../deadline.js'
 
@@ -23,7 +24,9 @@ export class RedisStore {
   readonly scripts: Scripts
   /** On a Cluster a script reaches one slot only; repositories read across slots command by command. */
   readonly isCluster: boolean
-  private readonly defined: Map<string, number | undefined>
+  private readonly defined: Map<string, LoadedScript>
+  /** REDIS_WRITES=auto-pipeline: scripts go through ioredis' own commands, which its batching joins. */
+  private readonly autoPipelined: boolean
   /** ioredis fails a command after this long by itself (REDIS_COMMAND_TIMEOUT_MS). */
   private readonly commandTimeoutMs: number
 
@@ -36,6 +39,7 @@ export class RedisStore {
     this.isCluster = client instanceof Cluster
     const connection = client instanceof Cluster ? client.options.redisOptions : client.options
     this.commandTimeoutMs = connection?.commandTimeout ?? Infinity
+    this.autoPipelined = client.options.enableAutoPipelining === true
     this.defined = defineScripts(client, luaConstants({ publishCommand: options.publishCommand ?? (this.isCluster ? 'SPUBLISH' : 'PUBLISH') }, keys))
     // Plain functions down to run(), which is the one async layer here: each async hop costs a promise
     // and a microtask on every request.
@@ -91,14 +95,18 @@ export class RedisStore {
   }
 
   private runScript (name: ScriptName, keys: readonly string[], args: readonly ScriptArg[], deadline?: number): Promise<unknown> {
-    if (!this.defined.has(name)) return Promise.reject(new Error(`no Lua script named ${name}`))
-    const command = (this.client as unknown as Record<string, ScriptCommand>)[name]!
-    // A `-n` script takes the number of keys as its first argument.
-    const all = this.defined.get(name) === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]
+    const script = this.defined.get(name)
+    if (script === undefined) return Promise.reject(new Error(`no Lua script named ${name}`))
     return this.run(name, (client) => {
-      const reply = command.call(client, ...all)
+      const reply = this.autoPipelined ? this.viaIoredis(client, name, script, keys, args) : script.call(client, keys, args)
       if (LONG_SCRIPTS.has(name)) flushWrites(client)
       return reply
     }, deadline, false)
+  }
+
+  private viaIoredis (client: RedisClient, name: ScriptName, script: LoadedScript, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+    const command = (client as unknown as Record<string, ScriptCommand>)[name]!
+    // A `-n` script takes the number of keys as its first argument.
+    return command.call(client, ...(script.numberOfKeys === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]))
   }
 }
