@@ -3,6 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort, startServer, type ServerProcess } from './processes.js'
+import { YOUNG_GENERATION_FLAGS } from '../../src/heap.js'
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const SESSIOND_ENTRY = join(REPO_ROOT, 'dist/src/server.js')
@@ -66,7 +67,8 @@ export interface SessiondOptions {
 export async function startSessiond (ctx: ServerContext, opts: SessiondOptions = {}): Promise<ServerProcess> {
   if (!existsSync(SESSIOND_ENTRY)) throw new Error(`${SESSIOND_ENTRY} is missing: run npm run build (or drop --skip-build)`)
   const port = await freePort()
-  const args = [...profiling(opts.cpuProfDir), SESSIOND_ENTRY]
+  // Started as the image and npm start start it (decision 0729).
+  const args = [...profiling(opts.cpuProfDir), ...YOUNG_GENERATION_FLAGS, SESSIOND_ENTRY]
   return await startServer({
     name: 'sessiond',
     command: process.execPath,
