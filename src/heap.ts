@@ -7,8 +7,8 @@ import { setFlagsFromString } from 'node:v8'
 /**
  * The young generation sessiond is measured and shipped with (decision 0729): 16 MB semi-spaces, what V8
  * picks on Node 20 on a host with a few GB or more. V8 sizes them from the memory it may use when the
- * process starts — 2 MB under a 512 MiB container limit (+50 % CPU per PUT step), 64 MB on Node 24 on a
- * large host (+110 MB of RSS) — and reads the size only then, so it is a command-line flag: the image's
+ * process starts — 1 MB under a 512 MiB container limit (at 2 MB a PUT step already costs +50 % CPU), 32 MB
+ * on Node 24 on a large host (~60 MB more RSS at peak) — and reads the size only then, so it is a flag: the image's
  * CMD, `npm start` and the benchmark's sessiond carry exactly these (test/deploy/young-generation.test.ts).
  */
 export const YOUNG_GENERATION_FLAGS = ['--max-semi-space-size=16'] as const

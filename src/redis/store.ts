@@ -15,7 +15,7 @@ import { RequestDeadlineExceeded } from '../deadline.js'
 /** Called after every Redis operation with its name, duration and outcome. */
 export type RedisObserver = (operation: string, seconds: number, failed: boolean) => void
 
-type ScriptCommand = (...args: ScriptArg[]) => Promise<unknown>
+type IoredisScriptMethod = (...args: ScriptArg[]) => Promise<unknown>
 
 /** What carries a request's deadline (an Access does). */
 export interface Bounded { readonly deadline?: number }
@@ -105,7 +105,7 @@ export class RedisStore {
   }
 
   private viaIoredis (client: RedisClient, name: ScriptName, script: LoadedScript, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-    const command = (client as unknown as Record<string, ScriptCommand>)[name]!
+    const command = (client as unknown as Record<string, IoredisScriptMethod>)[name]!
     // A `-n` script takes the number of keys as its first argument.
     return command.call(client, ...(script.numberOfKeys === undefined ? [keys.length, ...keys, ...args] : [...keys, ...args]))
   }

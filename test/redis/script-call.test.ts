@@ -65,3 +65,15 @@ t.test('keys and arguments arrive as the strings ioredis would send; the reply i
   const failing = new LoadedScript("return redis.error_reply('E_TEST something')", undefined)
   await t.rejects(failing.call(client, [], []), /E_TEST something/, 'an error reply rejects')
 })
+
+t.test('with REDIS_WRITES=auto-pipeline a script call joins ioredis\' batching instead (its own command methods)', async (t) => {
+  const { url } = await testRedis()
+  const client = createRedisClient(loadConfig({ REDIS_URL: url, REDIS_WRITES: 'auto-pipeline' }).redis) as Redis
+  t.teardown(() => client.disconnect())
+  await client.connect()
+  const store = new RedisStore(client, createKeys({ system: 'sessiond', env: 'test' }))
+  const reads = [1, 2].map(async () => await store.scripts.readSession('nobody-session', { owner: '', touch: false }).catch((err: Error) => err))
+  t.equal(client.autoPipelineQueueSize, 2, 'both calls wait in the auto-pipeline')
+  for (const read of await Promise.all(reads)) t.match(read, { code: 'session_not_found' })
+  t.equal(client.autoPipelineQueueSize, 0, 'and were answered')
+})
