@@ -21,7 +21,7 @@ export interface ScenarioReport {
   peer: string | null
   baseline: string | null
   rounds: RoundMeasurement[]
-  median: { rps: number | null, p50: number | null, p99: number | null, serverCpuMicros: number | null, redisCpuMicros: number | null, loadCpuMicros: number | null }
+  median: { rps: number | null, p50: number | null, p99: number | null, serverCpuMicros: number | null, redisCpuMicros: number | null, loadCpuMicros: number | null, busyCores: BusyCores | null }
   peakRssBytes: number
   non2xx: number
   statusCodes: Record<string, number>
@@ -120,7 +120,8 @@ export function buildReport (
         p99: median(rows.map((m) => m.p99)),
         serverCpuMicros: median(rows.map((m) => m.serverCpuMicrosPerRequest)),
         redisCpuMicros: median(rows.map((m) => m.redisCpuMicrosPerRequest)),
-        loadCpuMicros: median(rows.map((m) => m.loadCpuMicrosPerRequest))
+        loadCpuMicros: median(rows.map((m) => m.loadCpuMicrosPerRequest)),
+        busyCores: busyCores(rows)
       },
       peakRssBytes: Math.max(0, ...rows.map((m) => m.peakRssBytes)),
       non2xx: rows.reduce((sum, m) => sum + m.non2xx + m.errors + m.timeouts, 0) + (commands.get(scenario.id)?.failures.length ?? 0),
@@ -165,6 +166,20 @@ function commandNames (counts: Record<string, number>): string {
   return Object.entries(counts).map(([name, n]) => `${name}×${num(n, n % 1 === 0 ? 0 : 2)}`).join(', ')
 }
 
+/**
+ * Cores kept busy during a load (CPU seconds per second, medians of the rounds): the load generator, the
+ * server and Redis together, and the server alone. On these 2 cores a server that leaves some idle while
+ * its requests wait (a convoy between it and Redis) serves less than its CPU per request says.
+ */
+export interface BusyCores { total: number, server: number }
+
+function busyCores (rows: Measurement[]): BusyCores | null {
+  const per = (m: Measurement, micros: number): number => m.rps * micros / 1e6
+  const total = median(rows.map((m) => per(m, m.loadCpuMicrosPerRequest + m.serverCpuMicrosPerRequest + m.redisCpuMicrosPerRequest)))
+  const server = median(rows.map((m) => per(m, m.serverCpuMicrosPerRequest)))
+  return total === null || server === null ? null : { total, server }
+}
+
 export function renderMarkdown (report: MainReport): string {
   const m = report.meta
   const sessiond = report.scenarios.filter((s) => isSessiond(s.server) && s.rounds.length > 0)
@@ -200,6 +215,11 @@ export function renderMarkdown (report: MainReport): string {
   const rss = report.sessiondPeakRss
   if (rss.bytes !== null) parts.push('', `sessiond peak RSS under load: ${mib(rss.bytes)} MB (target ≤ ${mib(rss.limitBytes)} MB ${mark(rss.pass)}).`)
   parts.push(report.non2xxTotal === 0 ? 'Non-2xx responses: none.' : `**Non-2xx responses or errors: ${report.non2xxTotal}** — see latest.json (statusCodes, commands.failures).`)
+  const busy = report.scenarios.filter((s) => s.median.busyCores !== null && s.rounds.length > 0)
+  if (busy.length > 0) {
+    parts.push('', `Cores busy under load (load generator + server + Redis, of ${String(m.cpus)}; the server's own share after the slash; medians of the rounds):`,
+      busy.map((s) => `${s.title} ${num(s.median.busyCores!.total, 2)} / ${num(s.median.busyCores!.server, 2)}`).join('; ') + '.')
+  }
   const withLoadCalls = report.scenarios.filter((s) => s.loadCalls !== null)
   if (withLoadCalls.length > 0) {
     parts.push('', 'Redis calls per request under load (INFO commandstats Δ over the measured loads ÷ requests completed, all rounds pooled; ' +
