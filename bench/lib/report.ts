@@ -215,10 +215,10 @@ export function renderMarkdown (report: MainReport): string {
   const rss = report.sessiondPeakRss
   if (rss.bytes !== null) parts.push('', `sessiond peak RSS under load: ${mib(rss.bytes)} MB (target ≤ ${mib(rss.limitBytes)} MB ${mark(rss.pass)}).`)
   parts.push(report.non2xxTotal === 0 ? 'Non-2xx responses: none.' : `**Non-2xx responses or errors: ${report.non2xxTotal}** — see latest.json (statusCodes, commands.failures).`)
-  const busy = report.scenarios.filter((s) => s.median.busyCores !== null && s.rounds.length > 0)
+  const busy = report.scenarios.flatMap((s) => s.median.busyCores === null ? [] : [`${s.title} ${num(s.median.busyCores.total, 2)} / ${num(s.median.busyCores.server, 2)}`])
   if (busy.length > 0) {
     parts.push('', `Cores busy under load (load generator + server + Redis, of ${String(m.cpus)}; the server's own share after the slash; medians of the rounds):`,
-      busy.map((s) => `${s.title} ${num(s.median.busyCores!.total, 2)} / ${num(s.median.busyCores!.server, 2)}`).join('; ') + '.')
+      busy.join('; ') + '.')
   }
   const withLoadCalls = report.scenarios.filter((s) => s.loadCalls !== null)
   if (withLoadCalls.length > 0) {
