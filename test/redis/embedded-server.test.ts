@@ -27,6 +27,9 @@ function rawCommand (port: number, command: string): Promise<string> {
     let reply = ''
     socket.setTimeout(2000, () => { socket.destroy(); resolveReply('TIMEOUT') })
     socket.on('error', (err: NodeJS.ErrnoException) => resolveReply(err.code ?? 'ERROR'))
+    // A server on its way down may accept a connection and close it unanswered: without this the promise
+    // would never settle (no error, and the idle timer goes with the socket), and the test ends unfinished.
+    socket.on('close', () => resolveReply('CLOSED'))
     socket.on('connect', () => socket.write(`${command}\r\n`))
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString()
