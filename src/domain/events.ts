@@ -59,9 +59,12 @@ export interface ChangeEvent<T extends EventType = EventType> { type: T, data: E
 
 export const changeEvent = <T extends EventType>(type: T, data: EventData<T>): ChangeEvent<T> => ({ type, data })
 
-/** The Lua constants EV_<TYPE> = code. */
-export const luaEventConstants = (): Record<string, number> =>
-  Object.fromEntries(EVENT_TYPES.map((type) => [`EV_${type.replace('.', '_').toUpperCase()}`, EVENT_CODES[type]]))
+/**
+ * The Lua constants EV_<TYPE> = code, as the text the scripts write into an event: Lua turns a number
+ * into text through sprintf on every concatenation (~0.3 µs in Redis 7.0's Lua), a string costs nothing.
+ */
+export const luaEventConstants = (): Record<string, string> =>
+  Object.fromEntries(EVENT_TYPES.map((type) => [`EV_${type.replace('.', '_').toUpperCase()}`, String(EVENT_CODES[type])]))
 
 /** A change event's payload as the scripts append it after [version, at, code: its values, comma-separated JSON. */
 export function encodedValues (event: ChangeEvent): string {

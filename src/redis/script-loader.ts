@@ -56,9 +56,10 @@ export function foldConstants (lua: string, constants: LuaConstants): string {
 
 /**
  * A top-level definition the includes make: `local function name(…)` up to its `end` in column 0, or a
- * one-line `local NAME = <table, string or name>` (or `local NAME`), whose removal changes nothing else.
+ * one-line `local NAME = <table, string, name or function … end>` (or `local NAME`), whose removal changes
+ * nothing else.
  */
-const TOP_LEVEL_DEFINITION = /^local function ([A-Za-z_]\w*)\s*\([^\n]*\n(?:(?:[ \t][^\n]*|--[^\n]*)?\n)*?end[ \t]*(?:\n|$)|^local ([A-Za-z_]\w*)(?: = (?:\{[^\n]*\}|'[^'\n]*'|[A-Za-z_]\w*))?[ \t]*(?:\n|$)/gm
+const TOP_LEVEL_DEFINITION = /^local function ([A-Za-z_]\w*)\s*\([^\n]*\n(?:(?:[ \t][^\n]*|--[^\n]*)?\n)*?end[ \t]*(?:\n|$)|^local ([A-Za-z_]\w*)(?: = (?:\{[^\n]*\}|'[^'\n]*'|[A-Za-z_]\w*|function \([^\n]*\bend))?[ \t]*(?:\n|$)/gm
 
 /** How often each name occurs as code (not in a comment or string, not as a field after `.` or `:`). */
 function nameCounts (lua: string): Map<string, number> {

@@ -53,20 +53,25 @@ export interface ScriptOptions {
 }
 
 /**
- * How a session script names its keys (docs/decisions/0719): where each passed key (SCRIPT_KEY_TYPES) is
- * in KEYS, and for every other key the prefix before the session id (by K_* index) and the suffix after it.
+ * How a session script names its keys (docs/decisions/0719): NAMED_SESSION_KEYS(passed) is every key in
+ * SESSION_KEY_TYPES order, each passed key (SCRIPT_KEY_TYPES) taken from `passed` and every other one
+ * written from its prefix, the session id and the hash key's suffix. Generated as one table constructor
+ * with the prefixes as literals: Redis runs a script's chunk on every call, and a table made whole by its
+ * constructor costs less than one filled entry by entry or named lazily through a metatable (0719).
  */
 function luaSessionKeys (keys: Keys): LuaConstants {
   const [hashPrefix, hashSuffix] = keys.sessionHashParts()
-  const prefixes = keys.sessionKeyPrefixes().map(luaString)
-  const positions = SCRIPT_KEY_TYPES.map((type, i) => `[${SESSION_KEY_TYPES.indexOf(type) + 1}] = ${i + 1}`)
+  const prefixes = keys.sessionKeyPrefixes()
+  const entries = SESSION_KEY_TYPES.map((type, i) => {
+    const position = (SCRIPT_KEY_TYPES as readonly string[]).indexOf(type)
+    return position >= 0 ? `passed[${position + 1}]` : `${luaString(prefixes[i]!)} .. id .. ${luaString(hashSuffix)}`
+  })
   return {
-    SESSION_ID_FROM: hashPrefix.length + 1,
-    SESSION_ID_TO: -(hashSuffix.length + 1),
-    SESSION_KEY_PREFIXES: { lua: `{${prefixes.join(', ')}}` },
-    SESSION_KEY_SUFFIX: hashSuffix,
-    SCRIPT_KEY_POSITIONS: { lua: `{${positions.join(', ')}}` },
-    SCRIPT_KEY_COUNT: SCRIPT_KEY_TYPES.length
+    SESSION_KEY_COUNT: SESSION_KEY_TYPES.length,
+    SCRIPT_KEY_COUNT: SCRIPT_KEY_TYPES.length,
+    NAMED_SESSION_KEYS: {
+      lua: `function (passed) local id = string.sub(passed[1], ${hashPrefix.length + 1}, ${-(hashSuffix.length + 1)}) return { ${entries.join(', ')} } end`
+    }
   }
 }
 

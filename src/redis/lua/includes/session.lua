@@ -6,7 +6,7 @@
 -- them (keys.sessionKeys(id)), so Redis routes and checks every key before the script runs, also while
 -- a slot migrates. Where Redis is one server it passes only SCRIPT_KEY_TYPES (keys.scriptKeys(id)): the
 -- session hash and the slot's expiry index and live counters; the others carry the hash's tag and are
--- named here, from the prefixes keys.ts generates, the first time the script uses them (0719).
+-- named here, by NAMED_SESSION_KEYS, which src/redis/scripts.ts generates from keys.ts (0719).
 -- Error codes E_* are generated from src/redis/script-errors.ts, event codes EV_* from src/domain/events.ts.
 --
 -- Expiry (docs/decisions/0712): a session is expired from `expires_at` on — every script treats it as
@@ -20,17 +20,8 @@
 -- SCRIPT_KEY_COUNT: only where Redis is one server (a Cluster passes exactly the session's keys, and the
 -- count is how the two are told apart).
 local PASSED_KEYS = KEYS
-local KEYS = (function (passed)
-  if #passed == #SESSION_KEY_PREFIXES then return passed end
-  local id = string.sub(passed[1], SESSION_ID_FROM, SESSION_ID_TO)
-  local keys = {}
-  for index, position in pairs(SCRIPT_KEY_POSITIONS) do keys[index] = passed[position] end
-  return setmetatable(keys, { __index = function (named, index)
-    local key = SESSION_KEY_PREFIXES[index] .. id .. SESSION_KEY_SUFFIX
-    rawset(named, index, key)
-    return key
-  end })
-end)(KEYS)
+local KEYS = KEYS
+if #PASSED_KEYS ~= SESSION_KEY_COUNT then KEYS = NAMED_SESSION_KEYS(PASSED_KEYS) end
 
 -- Whether a script answers the session whose user_id and expires_at these are (false or nil: the hash
 -- is absent): it exists, it is `owner`'s unless owner is '', and it has not expired unless `with_expired`
@@ -190,21 +181,18 @@ end
 
 -- The session as a table of the fields a write reads: those the helpers here use (visible, write_refusal,
 -- wrote, commit, the expiry and the live counters) and the script's `extra` names; nil when not visible().
--- HMGET of these costs Redis less than HGETALL of every field, metadata included. Reading a field that
--- was not loaded raises an error instead of answering nil, so a missing name fails every test of its path.
+-- HMGET of these costs Redis less than HGETALL of every field, metadata included. A loaded field the hash
+-- lacks is false; reading a field that was not loaded raises an error instead of answering nil, so a
+-- missing name fails every test of its path. The table is made by its constructor, whole: filled field
+-- by field, Lua would grow it four times.
 local function load_for_write(owner, extra)
-  local names = { 'id', 'user_id', 'kind', 'state', 'version', 'expires_at', 'absolute_expires_at',
-    'ttl_seconds', 'completed_at', 'keys', unpack(extra) }
-  local v = redis.call('HMGET', KEYS[K_SESSION], unpack(names))
-  local s = setmetatable({}, { __index = function (_, name)
-    for i = 1, #names do if names[i] == name then return nil end end
-    error('session field ' .. tostring(name) .. ' was not loaded')
-  end })
-  for i = 1, #names do
-    if v[i] then s[names[i]] = v[i] end
-  end
-  if not visible(s.user_id, s.expires_at, owner) then return nil end
-  return s
+  local v = redis.call('HMGET', KEYS[K_SESSION], 'id', 'user_id', 'kind', 'state', 'version', 'expires_at',
+    'absolute_expires_at', 'ttl_seconds', 'completed_at', 'keys', unpack(extra))
+  if not visible(v[2], v[6], owner) then return nil end
+  local s = { id = v[1], user_id = v[2], kind = v[3], state = v[4], version = v[5], expires_at = v[6],
+    absolute_expires_at = v[7], ttl_seconds = v[8], completed_at = v[9], keys = v[10] }
+  for i = 1, #extra do s[extra[i]] = v[10 + i] end
+  return setmetatable(s, { __index = function (_, name) error('session field ' .. tostring(name) .. ' was not loaded') end })
 end
 
 -- Checks a write under the session (loading its fields as load_for_write). Returns the session, or nil
