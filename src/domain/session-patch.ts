@@ -14,7 +14,6 @@ export interface PatchPlan {
   events: ChangeEvent[]
 }
 
-const sameJson = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
 
 export function planPatch (current: Session, patch: PatchSessionBody): PatchPlan {
   const outcome = applyStateChange(
@@ -33,8 +32,10 @@ export function planPatch (current: Session, patch: PatchSessionBody): PatchPlan
   const fields: Record<string, string> = {}
   if (outcome.changed) fields.state = outcome.state
   if (patch.safety_level !== undefined && patch.safety_level !== current.safety_level) fields.safety_level = patch.safety_level
-  if (patch.therapeutic_goals !== undefined && !sameJson(patch.therapeutic_goals, current.therapeutic_goals)) {
-    fields.therapeutic_goals = JSON.stringify(patch.therapeutic_goals)
+  // Each new value is serialized once: the text stored is the text compared with the current value's.
+  if (patch.therapeutic_goals !== undefined) {
+    const serialized = JSON.stringify(patch.therapeutic_goals)
+    if (serialized !== JSON.stringify(current.therapeutic_goals)) fields.therapeutic_goals = serialized
   }
   if (patch.metadata !== undefined) {
     const merged = patch.metadata === null ? {} : mergePatch(current.metadata, patch.metadata)
@@ -42,7 +43,7 @@ export function planPatch (current: Session, patch: PatchSessionBody): PatchPlan
     if (Buffer.byteLength(serialized, 'utf8') > METADATA_MAX_BYTES) {
       throw new AppError('validation_failed', `metadata would exceed ${METADATA_MAX_BYTES} bytes`, { errors: [{ path: 'body/metadata', message: `merged metadata must be at most ${METADATA_MAX_BYTES} bytes` }] })
     }
-    if (!sameJson(merged, current.metadata)) fields.metadata = serialized
+    if (serialized !== JSON.stringify(current.metadata)) fields.metadata = serialized
   }
   if (patch.ttl_seconds !== undefined && patch.ttl_seconds !== current.ttl_seconds) fields.ttl_seconds = String(patch.ttl_seconds)
 

@@ -81,6 +81,8 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
     ...luaSessionKeys(keys),
     SESSION_FIELDS: { lua: `{${SESSION_FIELDS.map(luaString).join(', ')}}` },
+    // A session table's SESSION_FIELDS values in order, made by one constructor (session_packed).
+    SESSION_FIELD_VALUES: { lua: `function (s) return { ${SESSION_FIELDS.map((field) => `s[${luaString(field)}]`).join(', ')} } end` },
     LISTED_FIELDS,
     FREE_TEXT_FIELDS: { lua: `{${FREE_TEXT_FIELDS.map((field) => SESSION_FIELDS.indexOf(field) + 1).join(', ')}}` },
     ...Object.fromEntries(SESSION_FIELDS.map((field, i) => [`R_${field.toUpperCase()}`, i + 1])),

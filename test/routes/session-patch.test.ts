@@ -31,6 +31,20 @@ t.test('a PATCH to the current state is a no-op that does not bump the version',
   t.equal(json(same).version, 1)
 })
 
+t.test('goals equal to the current ones and metadata that merges to what is stored change nothing; a difference bumps once', async (t) => {
+  const { app } = await buildTestApp(t)
+  const s = await createSession(app, { therapeutic_goals: ['focus', 'sleep'], metadata: { plan: 'pro', nested: { a: 1 } } })
+  const same = await app.inject(patch(s.id, { therapeutic_goals: ['focus', 'sleep'], metadata: { plan: 'pro', nested: { a: 1 }, gone: null } }))
+  t.equal(same.statusCode, 200)
+  t.equal(json(same).version, 1, 'no change, no new version')
+  const reordered = await app.inject(patch(s.id, { therapeutic_goals: ['sleep', 'focus'] }))
+  t.equal(json(reordered).version, 2, 'goals are a list: another order is a change')
+  t.same(json(reordered).therapeutic_goals, ['sleep', 'focus'])
+  const merged = await app.inject(patch(s.id, { metadata: { nested: { b: 2 } } }))
+  t.equal(json(merged).version, 3)
+  t.same(json(merged).metadata, { plan: 'pro', nested: { a: 1, b: 2 } })
+})
+
 t.test('crisis pauses an active session in the same change, and blocks resuming', async (t) => {
   const { app, redis, keys } = await buildTestApp(t)
   const s = await createSession(app)

@@ -71,16 +71,17 @@ end
 -- packed. One bulk string in the reply instead of two per field (decoding a reply costs the client per
 -- element), and cheaper than cjson on both sides (0720).
 local function session_packed(s)
-  local values = {}
-  for i = 1, #SESSION_FIELDS do values[i] = s[SESSION_FIELDS[i]] end
-  return pack_fields(values, #SESSION_FIELDS)
+  return pack_fields(SESSION_FIELD_VALUES(s), #SESSION_FIELDS)
 end
 
+-- The table's fields as a flat {name, value, …} list (for HSET). Counted, not `#out + 1`: Lua 5.1 finds
+-- a table's length by a search on every use.
 local function flatten(s)
-  local out = {}
+  local out, n = {}, 0
   for k, v in pairs(s) do
-    out[#out + 1] = k
-    out[#out + 1] = v
+    out[n + 1] = k
+    out[n + 2] = v
+    n = n + 2
   end
   return out
 end
