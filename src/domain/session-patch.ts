@@ -14,7 +14,6 @@ export interface PatchPlan {
   events: ChangeEvent[]
 }
 
-
 export function planPatch (current: Session, patch: PatchSessionBody): PatchPlan {
   const outcome = applyStateChange(
     { state: current.state, safetyLevel: current.safety_level },
