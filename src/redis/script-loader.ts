@@ -12,7 +12,10 @@ import { LoadedScript } from './script-call.js'
 /** numberOfKeys undefined: `<name>-n.lua`, whose caller passes the number of keys first. */
 export interface ScriptDefinition { name: string, numberOfKeys: number | undefined, lua: string }
 
-/** Values the scripts share with TypeScript: numbers and strings are written where used, `{ lua }` tables declared as locals. */
+/**
+ * Values the scripts share with TypeScript: numbers and strings are written where used; `{ lua }` values (tables,
+ * and functions generated from TypeScript's facts, such as NAMED_SESSION_KEYS) are declared as locals.
+ */
 export type LuaConstants = Record<string, string | number | { lua: string }>
 
 /** A Lua string literal of any text (\ddd escapes are decimal in Lua). */
@@ -26,7 +29,7 @@ const scalarLiteral = (value: string | number): string =>
   typeof value === 'number' ? (value < 0 ? `(${value})` : String(value)) : luaString(value)
 
 /**
- * The "constants" include: the table constants, declared as locals. A number or string constant is not
+ * The "constants" include: the `{ lua }` constants (tables and generated functions), declared as locals. A number or string constant is not
  * declared but written where it is used (foldConstants).
  */
 export function renderConstants (constants: LuaConstants): string {
