@@ -29,8 +29,8 @@ const scalarLiteral = (value: string | number): string =>
   typeof value === 'number' ? (value < 0 ? `(${value})` : String(value)) : luaString(value)
 
 /**
- * The "constants" include: the `{ lua }` constants (tables and generated functions), declared as locals. A number or string constant is not
- * declared but written where it is used (foldConstants).
+ * The "constants" include: the `{ lua }` constants (tables and generated functions), declared as locals.
+ * A number or string constant is not declared but written where it is used (foldConstants).
  */
 export function renderConstants (constants: LuaConstants): string {
   return Object.entries(constants)
