@@ -6,9 +6,15 @@
 //   --script create-session: POST session's script, each call on a fresh id, filed in one of 5 000
 //     users' indexes (as where Redis is one server);
 //   --script read-session: GET session's script (touch on, no version held) on the same 50 sessions.
+//   --script list-sessions: the user listing's script, a page of 20 of one user's 20 bench-shaped sessions.
 //   npx tsx bench/lua-ab.ts [--script S] --write /tmp/x.lua           # the script as sessiond sends it, to edit
 //   npx tsx bench/lua-ab.ts [--script S] /tmp/a.lua [/tmp/b.lua …] [--rounds 40]   # built vs each variant
-import { readFileSync, writeFileSync } from 'node:fs'
+//   … --callgrind: instructions per call instead, redis-server run under valgrind's callgrind (needs
+//     `apt-get install valgrind`; ~20× slower, 300 calls a batch, deterministic to ~0.5 % where timings
+//     on this host vary ±30 % from batch to batch: two rounds tell; docs/decisions/0730)
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import type { Redis } from 'ioredis'
 import { Workspace } from './lib/workspace.js'
@@ -21,7 +27,7 @@ import { createKeys } from '../src/redis/keys.js'
 const BATCH = 3000
 const SESSIONS = 50
 const USERS = 5000
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { write: { type: 'string' }, rounds: { type: 'string' }, script: { type: 'string' } } })
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { write: { type: 'string' }, rounds: { type: 'string' }, script: { type: 'string' }, callgrind: { type: 'boolean' } } })
 const keys = createKeys({ system: 'sessiond', env: 'bench' })
 const definitions = loadScriptDefinitions(luaConstants({ publishCommand: 'PUBLISH' }, keys))
 const script = (name: string): string => definitions.find((d) => d.name === name)!.lua
@@ -67,6 +73,20 @@ const SUBJECTS: Record<string, Subject> = {
     }
   },
   'create-session': { name: 'createSession', prepare: async () => createArgs },
+  'list-sessions': {
+    name: 'listUserSessions',
+    prepare: async (r) => {
+      const create = await r.script('LOAD', script('createSession')) as string
+      for (let i = 0; i < 20; i++) {
+        const id = `s${String(i).padStart(21, '0')}`
+        const k = [...keys.scriptKeys(id), keys.userSessions('u1')]
+        await r.evalsha(create, k.length, ...k, id, 'u1', '', 'generic', 'active', 'normal', '["focus","sleep"]', '0',
+          '{"plan":"pro","locale":"en-GB","source":"bench"}', '86400', '2592000', '2', '"generic"', '', '600000')
+      }
+      const [prefix, suffix] = keys.sessionHashParts()
+      return () => [1, keys.userSessions('u1'), prefix, suffix, 'u1', '', '', '20', '', '', '1000']
+    }
+  },
   'read-session': {
     name: 'readSession',
     prepare: async (r) => {
@@ -77,6 +97,13 @@ const SUBJECTS: Record<string, Subject> = {
       }
     }
   }
+}
+
+/** Sends the calls (sha, then EVALSHA's arguments) in one pipeline; the first answer as [error, reply]. */
+async function runPipeline (r: Redis, calls: ReadonlyArray<readonly [string, ...CallArgs]>): Promise<[Error | null, unknown]> {
+  const pipeline = r.pipeline()
+  for (const [sha, ...rest] of calls) pipeline.evalsha(sha, ...rest)
+  return (await pipeline.exec())![0]!
 }
 
 const subject = SUBJECTS[values.script ?? 'save-step']
@@ -90,30 +117,51 @@ if (values.write !== undefined) {
   const labels = ['built', ...positionals]
   const ws = new Workspace()
   try {
-    const redis = await startRedis(ws.dir)
+    const callgrind = values.callgrind === true
+    const profiles = join(ws.dir, 'callgrind')
+    const redis = await startRedis(ws.dir, 'redis', callgrind ? ['valgrind', '--tool=callgrind', `--callgrind-out-file=${profiles}.%p`] : [])
     ws.add(redis.stop)
     const r = redis.client
     const shas = await Promise.all(variants.map(async (lua) => await r.script('LOAD', lua) as string))
     const args = await subject.prepare(r)
-    const micros: number[][] = variants.map(() => [])
+    const batch = callgrind ? 300 : BATCH
+    /** Per call: µs (INFO commandstats), or instructions (callgrind's counters, zeroed before the batch, dumped after). */
+    const measure = async (run: () => Promise<void>): Promise<number> => {
+      if (!callgrind) {
+        await r.config('RESETSTAT')
+        await run()
+        return Number(/cmdstat_evalsha:.*usec_per_call=([0-9.]+)/.exec(await r.info('commandstats'))![1])
+      }
+      execFileSync('callgrind_control', ['-z', String(redis.pid)], { stdio: 'ignore' })
+      await run()
+      execFileSync('callgrind_control', ['-d', String(redis.pid)], { stdio: 'ignore' })
+      const dumps = readdirSync(ws.dir).filter((f) => f.startsWith('callgrind.')).map((f) => join(ws.dir, f))
+      const latest = dumps.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!
+      return Number(/^summary: (\d+)/m.exec(readFileSync(latest, 'utf8'))![1]) / batch
+    }
+    const perCall: number[][] = variants.map(() => [])
     let n = 0
-    for (let round = 0; round < Number(values.rounds ?? 40); round++) {
+    // One batch of each first, unmeasured: the first calls on the subject's keys change them most (a
+    // step saved for the first time), and the first batch was the built script's every time.
+    for (const sha of shas) await runPipeline(r, Array.from({ length: batch }, () => [sha, ...args(n++)] as const))
+    for (let round = 0; round < Number(values.rounds ?? (callgrind ? 2 : 40)); round++) {
       const order = variants.map((_, v) => v)
       if (round % 2 === 1) order.reverse()
       for (const v of order) {
-        await r.config('RESETSTAT')
-        const pipeline = r.pipeline()
-        for (let i = 0; i < BATCH; i++) pipeline.evalsha(shas[v]!, ...args(n++))
-        const [first] = (await pipeline.exec())!
-        if (first![0] !== null || (Array.isArray(first![1]) && first![1][0] !== 0)) throw new Error(`${labels[v]!} answered ${JSON.stringify(first)}`)
-        micros[v]!.push(Number(/cmdstat_evalsha:.*usec_per_call=([0-9.]+)/.exec(await r.info('commandstats'))![1]))
+        const calls = Array.from({ length: batch }, () => [shas[v]!, ...args(n++)] as const)
+        perCall[v]!.push(await measure(async () => {
+          const first = await runPipeline(r, calls)
+          if (first[0] !== null || (Array.isArray(first[1]) && first[1][0] !== 0)) throw new Error(`${labels[v]!} answered ${JSON.stringify(first)}`)
+        }))
       }
     }
-    process.stdout.write(`${labels[0]!}: ${median(micros[0]!)!.toFixed(2)} µs/call\n`)
+    const unit = callgrind ? 'instructions/call' : 'µs/call'
+    const shown = (x: number): string => callgrind ? x.toFixed(0) : x.toFixed(2)
+    process.stdout.write(`${labels[0]!}: ${shown(median(perCall[0]!)!)} ${unit}\n`)
     for (let v = 1; v < variants.length; v++) {
-      const ratios = micros[v]!.map((b, i) => b / micros[0]![i]!)
-      process.stdout.write(`${labels[v]!}: ${median(micros[v]!)!.toFixed(2)} µs/call; ÷ built per round: median ${median(ratios)!.toFixed(3)} ` +
-        `(${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})\n`)
+      const ratios = perCall[v]!.map((b, i) => b / perCall[0]![i]!)
+      process.stdout.write(`${labels[v]!}: ${shown(median(perCall[v]!)!)} ${unit}; ÷ built per round: median ${median(ratios)!.toFixed(3)} ` +
+        `(${Math.min(...ratios).toFixed(3)}–${Math.max(...ratios).toFixed(3)})\n`)
     }
   } finally {
     await ws.close()

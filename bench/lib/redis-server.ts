@@ -43,11 +43,13 @@ export function parseCommandStats (text: string): Record<string, number> {
   return calls
 }
 
-export async function startRedis (dir: string, name = 'redis'): Promise<PrivateRedis> {
+/** `wrapper`: a command that runs redis-server (e.g. valgrind with its options), its arguments after it. */
+export async function startRedis (dir: string, name = 'redis', wrapper: readonly string[] = []): Promise<PrivateRedis> {
   const dataDir = join(dir, name)
   mkdirSync(dataDir, { recursive: true })
   const port = await freePort()
-  const child = spawn('redis-server', [
+  const [command, ...leading] = [...wrapper, 'redis-server']
+  const child = spawn(command!, [...leading,
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dataDir,
     '--appendonly', 'no', '--save', '', '--logfile', join(dataDir, 'redis.log'), '--daemonize', 'no'
   ], { stdio: 'ignore' })

@@ -8,56 +8,61 @@ import { isoFromMs } from './time.js'
 import { SAFETY_LEVELS, SESSION_KINDS, SESSION_STATES } from '../../schemas/session.js'
 
 const CURRENT = String(SESSION_SCHEMA_VERSION)
-const REQUIRED = ['id', 'user_id', 'kind', 'state', 'safety_level'] as const
-const INTEGERS = ['total_steps', 'ttl_seconds', 'version', 'created_at', 'updated_at', 'expires_at', 'absolute_expires_at', 'completed_at'] as const
-
-/**
- * Whether the record can be written field by field: of the current schema_version, with the fields the
- * schema requires, and integers where it has numbers. Anything else (an older document, a hash written
- * by hand) takes the general path.
- */
-function regular (record: SessionRecord): boolean {
-  if ((record.schema_version ?? '1') !== CURRENT) return false
-  for (const field of REQUIRED) if (record[field] === undefined) return false
-  for (const field of INTEGERS) {
-    const value = record[field]
-    if (!absent(value) && !Number.isSafeInteger(Number(value))) return false
-  }
-  return true
-}
-
 const text = (value: string): string => JSON.stringify(value)
 /** The enums' values (kind, state, safety_level) as JSON, looked up instead of escaped each time. */
 const ENUM_TEXTS = new Map<string, string>([...SESSION_KINDS, ...SESSION_STATES, ...SAFETY_LEVELS].map((value) => [value, JSON.stringify(value)]))
 const enumText = (value: string): string => ENUM_TEXTS.get(value) ?? text(value)
 const textOrNull = (value: string | undefined): string => absent(value) ? 'null' : text(value)
-const int = (value: string | undefined): string => String(Number(value ?? 0))
-const time = (value: string | undefined): string => `"${isoFromMs(Number(value ?? 0))!}"`
 /** Stored JSON text of an object ('{') or array ('['); `empty` where there is none (as sessionFromRecord). */
 const json = (value: string | undefined, open: string, empty: string): string =>
   value !== undefined && value.charAt(0) === open ? value : empty
 
-/** The Session as JSON text, as the response serializer writes it. */
+/** A stored number's value: 0 where absent, NaN where it is not a safe integer (the record is then not regular). */
+function integer (value: string | undefined): number {
+  if (absent(value)) return 0
+  const n = Number(value)
+  return Number.isSafeInteger(n) ? n : NaN
+}
+const time = (ms: number): string => `"${isoFromMs(ms)!}"`
+
+/**
+ * The Session as JSON text, as the response serializer writes it. Written in one pass over the record
+ * where it is regular: of the current schema_version, with the fields the schema requires, and integers
+ * where it has numbers. Anything else (an older document, a hash written by hand) takes the general path.
+ */
 export function sessionJson (record: SessionRecord): string {
-  if (!regular(record)) return JSON.stringify(sessionFromRecord(record))
-  return '{"id":' + text(record.id!) +
-    ',"user_id":' + text(record.user_id!) +
+  const { id, user_id: userId, kind, state, safety_level: safety } = record
+  const total = integer(record.total_steps)
+  const ttl = integer(record.ttl_seconds)
+  const version = integer(record.version)
+  const created = integer(record.created_at)
+  const updated = integer(record.updated_at)
+  const expires = integer(record.expires_at)
+  const absolute = integer(record.absolute_expires_at)
+  const completed = integer(record.completed_at)
+  if (id === undefined || userId === undefined || kind === undefined || state === undefined || safety === undefined ||
+    (record.schema_version ?? '1') !== CURRENT ||
+    Number.isNaN(total + ttl + version + created + updated + expires + absolute + completed)) {
+    return JSON.stringify(sessionFromRecord(record))
+  }
+  return '{"id":' + text(id) +
+    ',"user_id":' + text(userId) +
     ',"workspace_id":' + textOrNull(record.workspace_id) +
-    ',"kind":' + enumText(record.kind!) +
-    ',"state":' + enumText(record.state!) +
-    ',"safety_level":' + enumText(record.safety_level!) +
+    ',"kind":' + enumText(kind) +
+    ',"state":' + enumText(state) +
+    ',"safety_level":' + enumText(safety) +
     ',"therapeutic_goals":' + json(record.therapeutic_goals, '[', '[]') +
     ',"current_scene_id":' + textOrNull(record.current_scene_id) +
-    ',"total_steps":' + int(record.total_steps) +
+    ',"total_steps":' + total +
     ',"metadata":' + json(record.metadata, '{', '{}') +
-    ',"ttl_seconds":' + int(record.ttl_seconds) +
-    ',"version":' + int(record.version) +
+    ',"ttl_seconds":' + ttl +
+    ',"version":' + version +
     ',"schema_version":' + CURRENT +
-    ',"created_at":' + time(record.created_at) +
-    ',"updated_at":' + time(record.updated_at) +
-    ',"expires_at":' + time(record.expires_at) +
-    ',"absolute_expires_at":' + time(record.absolute_expires_at) +
-    ',"completed_at":' + (absent(record.completed_at) ? 'null' : time(record.completed_at)) +
+    ',"created_at":' + time(created) +
+    ',"updated_at":' + time(updated) +
+    ',"expires_at":' + time(expires) +
+    ',"absolute_expires_at":' + time(absolute) +
+    ',"completed_at":' + (absent(record.completed_at) ? 'null' : time(completed)) +
     '}'
 }
 

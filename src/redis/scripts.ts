@@ -10,6 +10,7 @@ import { EVENTS_RETAINED, EVENTS_TRIM_SLACK, EVENT_CODES, encodedValues, luaEven
 import { SLIDE_MAX_LAG_MS, EXPIRY_GRACE_MS, SLOT_KEYS_AHEAD_MS, USER_INDEX_EXTEND_SLACK_MS } from '../domain/ttl.js'
 import { IDEMPOTENCY_TTL_MS, type IdempotencyClaim } from '../domain/idempotency.js'
 import { FREE_TEXT_FIELDS, LISTED_FIELDS, SESSION_FIELDS, unpackSessionRecord, type SessionRecord } from '../domain/session-record.js'
+import { SESSION_SCHEMA_VERSION } from '../domain/migrations.js'
 import type { SessionBackup } from '../domain/backup.js'
 import type { SessionRewrite } from '../domain/rekey.js'
 
@@ -81,9 +82,14 @@ export function luaConstants (options: ScriptOptions, keys: Keys): LuaConstants 
     ...Object.fromEntries(SESSION_KEY_TYPES.map((type, i) => [`K_${type.toUpperCase()}`, i + 1])),
     ...luaSessionKeys(keys),
     SESSION_FIELDS: { lua: `{${SESSION_FIELDS.map(luaString).join(', ')}}` },
-    // A session table's SESSION_FIELDS values in order, made by one constructor (session_packed).
-    SESSION_FIELD_VALUES: { lua: `function (s) return { ${SESSION_FIELDS.map((field) => `s[${luaString(field)}]`).join(', ')} } end` },
+    // A session table's SESSION_FIELDS values in order, '' where it has none, made by one constructor
+    // (session_packed).
+    SESSION_FIELD_VALUES: { lua: `function (s) return { ${SESSION_FIELDS.map((field) => `s[${luaString(field)}] or ''`).join(', ')} } end` },
     LISTED_FIELDS,
+    // A listed session's values (the first LISTED_FIELDS): its id, the HMGET reply of the fields between
+    // (SESSION_FIELDS 2 … LISTED_FIELDS - 1), and `goals`, each '' where the hash lacks it (0730).
+    LISTED_VALUES: { lua: `function (id, read, goals) return { id, ${SESSION_FIELDS.slice(1, LISTED_FIELDS - 1).map((_, i) => `read[${i + 1}] or ''`).join(', ')}, goals or '' } end` },
+    SESSION_SCHEMA_VERSION: String(SESSION_SCHEMA_VERSION),
     FREE_TEXT_FIELDS: { lua: `{${FREE_TEXT_FIELDS.map((field) => SESSION_FIELDS.indexOf(field) + 1).join(', ')}}` },
     ...Object.fromEntries(SESSION_FIELDS.map((field, i) => [`R_${field.toUpperCase()}`, i + 1])),
     ...luaErrorConstants(),

@@ -71,7 +71,7 @@ end
 -- packed. One bulk string in the reply instead of two per field (decoding a reply costs the client per
 -- element), and cheaper than cjson on both sides (0720).
 local function session_packed(s)
-  return pack_fields(SESSION_FIELD_VALUES(s), #SESSION_FIELDS)
+  return pack_strings(SESSION_FIELD_VALUES(s), #SESSION_FIELDS)
 end
 
 -- The table's fields as a flat {name, value, …} list (for HSET). Counted, not `#out + 1`: Lua 5.1 finds
