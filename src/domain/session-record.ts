@@ -10,7 +10,8 @@ export type SessionRecord = Record<string, string>
  * SESSION_FIELDS, LISTED_FIELDS and R_<FIELD> are generated from this list). `keys` (which keys exist)
  * and the publish lease stay inside Redis; `goals` is read only to upgrade a schema_version 1 session.
  * The first LISTED_FIELDS are what the API's Session is made of (sessionFromRecord, the migrations):
- * a page of the user listing carries only those.
+ * a page of the user listing carries only those. `id` comes first and `goals` last of them: the listing
+ * reads the ones between (the index names the id, and only an older document has `goals`: 0730).
  */
 export const SESSION_FIELDS = [
   'id', 'user_id', 'workspace_id', 'kind', 'state', 'safety_level', 'therapeutic_goals', 'current_scene_id',

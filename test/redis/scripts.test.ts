@@ -316,6 +316,8 @@ t.test('a packed session carries SESSION_FIELDS in order; unpacking leaves out w
   const listed = SESSION_FIELDS.slice(0, LISTED_FIELDS).map((field) => (field === 'kind' ? 'generic' : ''))
   t.same(unpackSessionRecord(listed.join('\u0000'), LISTED_FIELDS), { kind: 'generic' }, 'a listing carries the first LISTED_FIELDS')
   t.throws(() => unpackSessionRecord(listed.join('\u0000')), /fields, not/, 'and only where the caller expects a listing')
+  t.equal(SESSION_FIELDS[0], 'id', 'the listing takes the id from the index (LISTED_VALUES)')
+  t.equal(SESSION_FIELDS[LISTED_FIELDS - 1], 'goals', 'and reads goals only for an older document')
   const withNul = await redis.eval(lua, SCRIPT_KEY_TYPES.length, ...keys.scriptKeys('s1'), 's1', 'user-1', '{}', 'a\u0000b') as string
   t.ok(withNul.startsWith('{'), 'a field holding a NUL makes the session go as JSON')
   t.same(unpackSessionRecord(withNul), { id: 's1', user_id: 'user-1', metadata: '{}', goals: 'a\u0000b' })
