@@ -195,6 +195,7 @@ export type FinalizePrepared =
   | { finalized: false, record: SessionRecord, steps: string[], narrative: Record<string, string>, nowMs: number }
   | { finalized: true, stored: string, leaseTaken: boolean }
 
+/** `position`: where the next page starts; null on a last page that began at the newest (list-user-sessions-1.lua). */
 export interface UserSessionsPage { records: SessionRecord[], more: boolean, position: [ms: number, id: string] | null }
 
 export type ExpiryClaim =

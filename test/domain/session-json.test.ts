@@ -14,6 +14,8 @@ t.test('a regular record is written as the general path writes it', async (t) =>
   t.equal(sessionJson(regular), JSON.stringify(sessionFromRecord(regular)))
   const completed = { ...regular, completed_at: '1764000002000', workspace_id: 'w' }
   t.equal(sessionJson(completed), JSON.stringify(sessionFromRecord(completed)))
+  const edges = { ...regular, total_steps: '-0', ttl_seconds: '', completed_at: '', workspace_id: '', current_scene_id: '' }
+  t.equal(sessionJson(edges), JSON.stringify(sessionFromRecord(edges)), '-0, empty numbers and empty texts')
   t.equal(sessionListJson([regular, completed], 'c"'), `{"sessions":[${sessionJson(regular)},${sessionJson(completed)}],"next_cursor":"c\\""}`)
 })
 
@@ -23,7 +25,8 @@ t.test('what is not regular takes the general path', async (t) => {
     ['a timestamp that is not a number', { ...regular, updated_at: 'soon' }],
     ['a completion time that is not an integer', { ...regular, completed_at: '1764000002000.5' }],
     ['a required field missing', { ...regular, kind: undefined as unknown as string }],
-    ['an older schema_version', { ...regular, schema_version: '1', goals: 'calm, focus' }]
+    ['an older schema_version', { ...regular, schema_version: '1', goals: 'calm, focus' }],
+    ['no schema_version (the first one)', { ...regular, schema_version: undefined as unknown as string, goals: 'calm' }]
   ]
   for (const [name, record] of cases) t.equal(sessionJson(record), JSON.stringify(sessionFromRecord(record)), name)
   t.match(JSON.parse(sessionJson(cases[0]![1])), { total_steps: 2.5 }, 'the value as the general path reads it')

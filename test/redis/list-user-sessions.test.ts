@@ -14,8 +14,7 @@ t.test('a page left short by the budget or by a gone session answers the positio
   t.teardown(() => client.disconnect())
   const store = new RedisStore(client, createKeys(config.keys))
   const user = 'budgeted'
-  const created: Array<{ id: string, created_at: string }> = []
-  for (let i = 0; i < 5; i++) created.push(await createSession(app, { user_id: user, kind: 'chat' }))
+  for (let i = 0; i < 5; i++) await createSession(app, { user_id: user, kind: 'chat' })
   const index = await redis.zrevrange(keys.userSessions(user), '0', '-1', 'WITHSCORES')
   const entries = Array.from({ length: index.length / 2 }, (_, i) => [Number(index[2 * i + 1]), index[2 * i]!] as [number, string])
   const page = async (after: [number, string] | null, budget: number, kind = 'onboarding'): Promise<{ ids: string[], more: boolean, position: [number, string] | null }> => {
@@ -38,4 +37,5 @@ t.test('a page left short by the budget or by a gone session answers the positio
   const whole = await page(null, 1000, 'chat')
   t.same(whole.ids, [entries[0]![1], entries[2]![1], entries[3]![1], entries[4]![1]])
   t.equal(whole.more, false)
+  t.equal(whole.position, null, 'a last page that began at the newest has no position (nothing to go on from)')
 })
