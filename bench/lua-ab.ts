@@ -12,7 +12,7 @@
 //   … --callgrind: instructions per call instead, redis-server run under valgrind's callgrind (needs
 //     `apt-get install valgrind`; ~20× slower, 300 calls a batch, deterministic to ~0.5 % where timings
 //     on this host vary ±30 % from batch to batch: two rounds tell; docs/decisions/0730)
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -35,10 +35,9 @@ const script = (name: string): string => definitions.find((d) => d.name === name
 /** What EVALSHA takes after the sha: the key count, the keys, the arguments. */
 type CallArgs = [keyCount: number, ...keysAndArgs: string[]]
 
-/** The arguments of one create: fresh id `n`, a user among USERS, a small metadata object. */
-function createArgs (n: number): CallArgs {
+/** The arguments of one create: fresh id `n`, a user among USERS (or `user`), a small metadata object. */
+function createArgs (n: number, user = `u${n % USERS}`): CallArgs {
   const id = `s${String(n).padStart(21, '0')}`
-  const user = `u${n % USERS}`
   const k = [...keys.scriptKeys(id), keys.userSessions(user)]
   return [k.length, ...k, id, user, '', 'generic', 'active', 'none', '["focus"]', '23', '{"plan":"pro","source":"bench"}', '86400', '2592000', '2', '"generic"', '', '600000']
 }
@@ -77,12 +76,7 @@ const SUBJECTS: Record<string, Subject> = {
     name: 'listUserSessions',
     prepare: async (r) => {
       const create = await r.script('LOAD', script('createSession')) as string
-      for (let i = 0; i < 20; i++) {
-        const id = `s${String(i).padStart(21, '0')}`
-        const k = [...keys.scriptKeys(id), keys.userSessions('u1')]
-        await r.evalsha(create, k.length, ...k, id, 'u1', '', 'generic', 'active', 'normal', '["focus","sleep"]', '0',
-          '{"plan":"pro","locale":"en-GB","source":"bench"}', '86400', '2592000', '2', '"generic"', '', '600000')
-      }
+      for (let i = 0; i < 20; i++) await r.evalsha(create, ...createArgs(i, 'u1'))
       const [prefix, suffix] = keys.sessionHashParts()
       return () => [1, keys.userSessions('u1'), prefix, suffix, 'u1', '', '', '20', '', '', '1000']
     }
@@ -135,9 +129,10 @@ if (values.write !== undefined) {
       execFileSync('callgrind_control', ['-z', String(redis.pid)], { stdio: 'ignore' })
       await run()
       execFileSync('callgrind_control', ['-d', String(redis.pid)], { stdio: 'ignore' })
-      const dumps = readdirSync(ws.dir).filter((f) => f.startsWith('callgrind.')).map((f) => join(ws.dir, f))
-      const latest = dumps.sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0]!
-      return Number(/^summary: (\d+)/m.exec(readFileSync(latest, 'utf8'))![1]) / batch
+      // Each dump is a file of its own, `callgrind.<pid>.<n>` (the final one, at exit, `callgrind.<pid>`).
+      const part = (file: string): number => Number(file.split('.')[2] ?? -1)
+      const latest = readdirSync(ws.dir).filter((f) => f.startsWith('callgrind.')).sort((a, b) => part(b) - part(a))[0]!
+      return Number(/^summary: (\d+)/m.exec(readFileSync(join(ws.dir, latest), 'utf8'))![1]) / batch
     }
     const perCall: number[][] = variants.map(() => [])
     let n = 0
